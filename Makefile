@@ -1,0 +1,47 @@
+# Every target sets itself up: a fresh machine needs only Python 3.11 and pip.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_FROZEN := 1
+export UV_NO_PROGRESS := 1
+
+# Use uv from PATH when the machine has it, else a pinned copy in .tools/.
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+VENV := .venv
+STAMP := $(VENV)/.synced
+RUN := $(UV) run --no-sync
+
+.PHONY: help test lint format typecheck clean
+
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --all-extras
+	@touch $@
+
+test: lint typecheck ## Lint, type check and run the whole test suite.
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check style with ruff (no changes).
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck: $(STAMP) ## Type check src/ and graphs/ with mypy --strict.
+	$(RUN) mypy
+
+format: $(STAMP) ## Fix what ruff can fix and reformat.
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+clean: ## Remove the environment, caches and local server state.
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache .langgraph_api
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Compose graphs that live on other LangGraph Agent Server deployments."""

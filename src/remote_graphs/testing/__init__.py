@@ -1,0 +1,1 @@
+"""Test support: a fake Agent Server that speaks the real wire protocol."""
