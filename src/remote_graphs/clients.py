@@ -1,0 +1,156 @@
+"""SDK clients per remote: created lazily, pooled, one async client per event loop, closed once.
+
+Bare ``RemoteGraph`` builds both clients eagerly per instance, ignores the API
+key in the environment, never closes them, and its async client breaks when
+used from a second event loop. Here each remote has one sync client and one
+async client per running loop, with credentials read from the environment
+when the client is created.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import weakref
+from urllib.parse import urlsplit
+
+import httpx
+from langgraph_sdk import get_client, get_sync_client
+from langgraph_sdk.client import LangGraphClient, SyncLangGraphClient
+
+from remote_graphs.errors import ConfigError
+from remote_graphs.guard import normalize_url
+from remote_graphs.registry import RemoteSpec
+
+
+def auth_headers(spec: RemoteSpec) -> dict[str, str]:
+    """Return the request headers for ``spec``, secrets read from the environment.
+
+    Raises ``ConfigError`` naming the variable when a declared secret is missing,
+    or when credentials would travel over plain http to another machine.
+    """
+    headers = dict(spec.headers)
+    for header, env in spec.header_envs.items():
+        headers[header] = _require_env(spec, env, f"header {header!r}")
+    if spec.api_key_env:
+        headers["x-api-key"] = _require_env(spec, spec.api_key_env, "its API key")
+        if spec.auth_scheme == "langsmith-api-key":
+            headers["X-Auth-Scheme"] = "langsmith-api-key"
+    if (spec.api_key_env or spec.header_envs) and not spec.allow_insecure_http:
+        url = spec.resolved_url()
+        if urlsplit(url).scheme == "http" and "://localhost:" not in normalize_url(url):
+            raise ConfigError(
+                f"remote {spec.name!r} would send credentials over plain http to {url}; "
+                "use https, or set allow_insecure_http = true for a trusted network"
+            )
+    return headers
+
+
+def _require_env(spec: RemoteSpec, env: str, what: str) -> str:
+    value = os.environ.get(env, "").strip()
+    if not value:
+        raise ConfigError(
+            f"remote {spec.name!r} needs {what} in environment variable {env}, which is not set"
+        )
+    return value
+
+
+def _timeout(spec: RemoteSpec) -> httpx.Timeout:
+    t = spec.timeout
+    return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+
+
+class RemoteClients:
+    """The SDK clients of one remote, created on first use and reused."""
+
+    def __init__(self, spec: RemoteSpec) -> None:
+        self.spec = spec
+        self._lock = threading.Lock()
+        self._sync: SyncLangGraphClient | None = None
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LangGraphClient] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @property
+    def url(self) -> str:
+        """Return the URL the clients talk to."""
+        return self.spec.resolved_url()
+
+    def sync(self) -> SyncLangGraphClient:
+        """Return the sync client, creating it on first use."""
+        with self._lock:
+            if self._sync is None:
+                self._sync = get_sync_client(
+                    url=self.url,
+                    api_key=None,  # the key goes in headers, read from spec.api_key_env only
+                    headers=auth_headers(self.spec),
+                    timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
+                )
+            return self._sync
+
+    def async_(self) -> LangGraphClient:
+        """Return the async client bound to the running event loop."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            client = self._async.get(loop)
+            if client is None:
+                client = get_client(
+                    url=self.url,
+                    api_key=None,
+                    headers=auth_headers(self.spec),
+                    timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
+                )
+                self._async[loop] = client
+            return client
+
+    def close(self) -> None:
+        """Close the sync client (async clients close with ``aclose``)."""
+        with self._lock:
+            client, self._sync = self._sync, None
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        """Close the async client of the running loop and the sync client."""
+        with self._lock:
+            client = self._async.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+        self.close()
+
+
+class ClientPool:
+    """One ``RemoteClients`` per remote name, shared by every node and tool of a process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: dict[str, RemoteClients] = {}
+
+    def get(self, spec: RemoteSpec) -> RemoteClients:
+        """Return the clients for ``spec`` (a changed spec gets fresh clients)."""
+        with self._lock:
+            clients = self._clients.get(spec.name)
+            if clients is None or clients.spec != spec:
+                if clients is not None:
+                    clients.close()
+                clients = self._clients[spec.name] = RemoteClients(spec)
+            return clients
+
+    def close(self) -> None:
+        """Close every sync client; call on shutdown."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for c in clients:
+            c.close()
+
+    async def aclose(self) -> None:
+        """Close every client of the running loop and every sync client."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for c in clients:
+            await c.aclose()
+
+
+default_pool = ClientPool()
+"""The process-wide pool used unless a node or tool is given its own."""

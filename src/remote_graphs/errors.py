@@ -1,0 +1,67 @@
+"""Exceptions raised by remote composition, each naming what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class RemoteGraphsError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class ConfigError(RemoteGraphsError, ValueError):
+    """A remote declaration, thread id or setting is invalid; raised before any remote call."""
+
+
+class GuardError(RemoteGraphsError):
+    """A call would reach this deployment itself or close a cycle, so it was refused."""
+
+
+class RemoteRunError(RemoteGraphsError):
+    """A remote run failed.
+
+    The message names the remote, its URL (never credentials), the remote run id
+    and the remote's own error class and message, so the failure can be traced
+    on the remote deployment without its traceback.
+    """
+
+    def __init__(
+        self,
+        remote: str,
+        url: str,
+        *,
+        error: str,
+        message: str,
+        run_id: str | None = None,
+        thread_id: str | None = None,
+    ) -> None:
+        self.remote = remote
+        self.url = url
+        self.error = error
+        self.remote_message = message
+        self.run_id = run_id
+        self.thread_id = thread_id
+        self.transient = False
+        """True when a later attempt may succeed (network fault, 429, 5xx, cut stream)."""
+        where = f"run {run_id}" if run_id else "a run"
+        if thread_id:
+            where += f" on thread {thread_id}"
+        super().__init__(f"remote {remote!r} at {url} failed in {where}: {error}: {message}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only fields need an explicit recipe to survive pickling.
+        return (
+            _rebuild_remote_run_error,
+            (self.remote, self.url, self.error, self.remote_message, self.run_id, self.thread_id),
+        )
+
+
+def _rebuild_remote_run_error(
+    remote: str,
+    url: str,
+    error: str,
+    message: str,
+    run_id: str | None,
+    thread_id: str | None,
+) -> RemoteRunError:
+    return RemoteRunError(
+        remote, url, error=error, message=message, run_id=run_id, thread_id=thread_id
+    )

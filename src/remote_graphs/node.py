@@ -1,0 +1,251 @@
+"""Remote node: a remote graph as a node of a parent ``StateGraph``.
+
+Fixes what a bare ``RemoteGraph`` node gets wrong: each node gets its own
+remote thread (``uuid5(parent thread, node name)``) instead of sharing the
+parent's, only messages the remote has not seen are sent, messages come back
+as real message objects, a remote interrupt becomes a parent interrupt whose
+``Command(resume=...)`` resumes the *same* remote run, and failures raise a
+``RemoteRunError`` that names the remote and its run.
+
+    builder.add_node(researcher := remote_node(registry["researcher"]),
+                     retry_policy=researcher.retry_policy)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from langchain_core.messages import BaseMessage
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langgraph.errors import GraphInterrupt
+from langgraph.types import RetryPolicy, interrupt
+
+from remote_graphs import guard
+from remote_graphs.clients import ClientPool, default_pool
+from remote_graphs.errors import ConfigError
+from remote_graphs.messages import hydrate, message_ids
+from remote_graphs.registry import RemoteSpec
+from remote_graphs.remote_run import Outcome, RemoteRequest, build_request, run_async, run_sync
+from remote_graphs.threads import child_thread_id, parent_thread_id
+
+InputMap = Callable[[Any], dict[str, Any]]
+"""Parent state (or ``Send`` argument) -> the remote graph's input."""
+OutputMap = Callable[[dict[str, Any]], dict[str, Any]]
+"""The remote's final values (messages already hydrated) -> the parent state update."""
+ThreadPolicy = Literal["per_parent", "stateless"]
+PROVENANCE = "remote_graphs"
+"""Key in ``response_metadata`` of messages a remote produced: which node and run made them."""
+CONFIG_KEY_SCRATCHPAD = "__pregel_scratchpad"
+
+
+class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
+    """A parent-graph node that runs a graph on another deployment (sync and async)."""
+
+    def __init__(
+        self,
+        spec: RemoteSpec,
+        *,
+        name: str | None = None,
+        input: InputMap | None = None,
+        output: OutputMap | None = None,
+        thread: ThreadPolicy = "per_parent",
+        forward_context: bool = True,
+        pool: ClientPool | None = None,
+    ) -> None:
+        node_name = name or spec.name
+        guard.check_static(node_name, spec.resolved_url())
+        self.spec = spec
+        self.input_map = input
+        self.output_map = output
+        self.thread_policy = thread
+        self.forward_context = forward_context
+        self.pool = pool or default_pool
+        super().__init__(self._run, afunc=self._arun, name=node_name)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """Return the retry policy declared for this remote (transient failures only)."""
+        return self.spec.retry.policy()
+
+    # -- requests -------------------------------------------------------------
+
+    def _first_request(self, state: Any, config: RunnableConfig) -> RemoteRequest:
+        parent = parent_thread_id(config)
+        name = self.name or self.spec.name
+        thread_id = (
+            child_thread_id(parent, name)
+            if parent is not None and self.thread_policy == "per_parent"
+            else None
+        )
+        remote_input = (
+            self.input_map(state)
+            if self.input_map is not None
+            else {"messages": self._unseen_messages(state, stateless=thread_id is None)}
+        )
+        conf = config.get("configurable") or {}
+        metadata = {
+            "remote_graphs_node": name,
+            "remote_graphs_parent_thread": parent,
+            "remote_graphs_parent_ns": conf.get("checkpoint_ns"),
+        }
+        return build_request(
+            name,
+            self.pool,
+            self.spec,
+            thread_id=thread_id,
+            input=remote_input,
+            config=config,
+            context=_runtime_context(config) if self.forward_context else None,
+            metadata=metadata,
+        )
+
+    def _unseen_messages(self, state: Any, *, stateless: bool) -> list[Any]:
+        messages = _messages_of(state, self.name)
+        if stateless:
+            return list(messages)
+        # Everything up to the last message this node brought back is already
+        # on the remote thread; send only what came after it.
+        for i in range(len(messages) - 1, -1, -1):
+            if _produced_by(messages[i], self.name):
+                return list(messages[i + 1 :])
+        return list(messages)
+
+    # -- results --------------------------------------------------------------
+
+    def _update(self, state: Any, outcome: Outcome, request: RemoteRequest) -> dict[str, Any]:
+        values = hydrate(outcome.values or {})
+        if self.output_map is not None:
+            return self.output_map(values)
+        known = message_ids(_messages_of(state, self.name))
+        sent = request.payload.get("input") or {}
+        known |= message_ids(sent.get("messages", []) if isinstance(sent, dict) else [])
+        new = [
+            _tag(m, self.name, outcome.run_id, request.thread_id)
+            for m in values.get("messages", [])
+            if isinstance(m, BaseMessage) and m.id not in known
+        ]
+        return {"messages": new}
+
+    def _interrupt_value(self, outcome: Outcome, request: RemoteRequest) -> Any:
+        if request.thread_id is None:
+            raise request.failure(
+                "StatelessInterrupt",
+                "the remote interrupted, but a stateless remote run cannot be resumed; "
+                "run the parent with a checkpointer and a thread_id",
+                outcome.run_id,
+            )
+        values = [i.get("value") for i in outcome.interrupts]
+        return values[0] if len(values) == 1 else values
+
+    # -- drivers --------------------------------------------------------------
+
+    def _run(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
+        request = self._resume_or_start(state, config)
+        while True:
+            outcome = run_sync(request)
+            if not outcome.interrupts:
+                return self._update(state, outcome, request)
+            request = request.resume(interrupt(self._interrupt_value(outcome, request)))
+
+    async def _arun(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
+        request = self._resume_or_start(state, config)
+        while True:
+            outcome = await run_async(request)
+            if not outcome.interrupts:
+                return self._update(state, outcome, request)
+            request = request.resume(interrupt(self._interrupt_value(outcome, request)))
+
+    def _resume_or_start(self, state: Any, config: RunnableConfig) -> RemoteRequest:
+        """Return the first request: fresh input, or the answer to a pending remote interrupt.
+
+        When the parent resumes, this task re-runs from the top. Each earlier
+        local ``interrupt()`` of this task was answered and forwarded already,
+        so replay them (they return their stored answers) and forward only the
+        newest answer to the remote thread that is still waiting for it.
+        """
+        request = self._first_request(state, config)
+        pending = _pending_resumes(config)
+        if not pending or request.thread_id is None:
+            return request
+        answer: Any = None
+        for _ in range(pending):
+            try:
+                answer = interrupt(None)
+            except GraphInterrupt:  # pragma: no cover - counts come from the same scratchpad
+                raise
+        return request.resume(answer)
+
+
+def remote_node(
+    remote: RemoteSpec | Mapping[str, Any],
+    *,
+    name: str | None = None,
+    input: InputMap | None = None,
+    output: OutputMap | None = None,
+    thread: ThreadPolicy = "per_parent",
+    forward_context: bool = True,
+    pool: ClientPool | None = None,
+) -> RemoteNode:
+    """Return a node that runs ``remote``; pass it to ``StateGraph.add_node``.
+
+    Args:
+        remote: The remote (``registry["name"]``, or a mapping validated as one).
+        name: Node name; also seeds the child thread id. Defaults to the remote's name.
+        input: Map parent state to the remote's input. Default: the messages it has not seen.
+        output: Map the remote's final values to a parent update. Default: its new messages.
+        thread: ``per_parent`` (one remote thread per parent thread) or ``stateless``.
+        forward_context: Send the parent's runtime context to the remote.
+        pool: Client pool; the process-wide one by default.
+    """
+    from remote_graphs.registry import parse_remote
+
+    spec = remote if isinstance(remote, RemoteSpec) else parse_remote(remote)
+    return RemoteNode(
+        spec,
+        name=name,
+        input=input,
+        output=output,
+        thread=thread,
+        forward_context=forward_context,
+        pool=pool,
+    )
+
+
+def _messages_of(state: Any, node: str | None) -> Sequence[Any]:
+    messages = (
+        state.get("messages") if isinstance(state, Mapping) else getattr(state, "messages", None)
+    )
+    if messages is None:
+        raise ConfigError(
+            f"remote node {node!r}: the state has no 'messages'; pass input= and output= "
+            "to map your state to the remote's input and back"
+        )
+    return list(messages)
+
+
+def _produced_by(message: Any, node: str | None) -> bool:
+    meta = getattr(message, "response_metadata", None) or {}
+    origin = meta.get(PROVENANCE)
+    return isinstance(origin, Mapping) and origin.get("node") == node
+
+
+def _tag(
+    message: BaseMessage, node: str | None, run_id: str | None, thread_id: str | None
+) -> BaseMessage:
+    meta = dict(message.response_metadata or {})
+    meta[PROVENANCE] = {"node": node, "run_id": run_id, "thread_id": thread_id}
+    return message.model_copy(update={"response_metadata": meta})
+
+
+def _pending_resumes(config: RunnableConfig) -> int:
+    """Count the answers the parent holds for this task's interrupts (0 on a fresh run)."""
+    pad = (config.get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
+    if pad is None:
+        return 0
+    return len(pad.resume) + (1 if pad.get_null_resume(False) is not None else 0)
+
+
+def _runtime_context(config: RunnableConfig) -> Any:
+    runtime = (config.get("configurable") or {}).get("__pregel_runtime")
+    return getattr(runtime, "context", None)

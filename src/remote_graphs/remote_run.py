@@ -1,0 +1,295 @@
+"""One run on a remote deployment: build the request, read its stream, relay its events.
+
+Shared by remote nodes and remote tools so both get the same guard checks,
+headers, error reporting and stream relay, in sync and async code alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Interrupt
+
+from remote_graphs import guard
+from remote_graphs.clients import ClientPool, RemoteClients
+from remote_graphs.errors import RemoteRunError
+from remote_graphs.messages import hydrate, to_message
+from remote_graphs.retry import is_transient
+
+# langgraph keeps these in an internal module; RemoteGraph relies on the same keys.
+CONFIG_KEY_STREAM = "__pregel_stream"
+CONFIG_KEY_CHECKPOINT_NS = "checkpoint_ns"
+NS_SEP = "|"
+INTERRUPT = "__interrupt__"
+_RELAYED_MODES = {"values", "updates", "messages", "custom", "debug", "tasks", "checkpoints"}
+_PRIVATE_PREFIXES = ("__", "langgraph_", "x-", "checkpoint_", "langsmith", "user-agent")
+_PRIVATE_KEYS = {"thread_id", "checkpoint_id", "checkpoint_ns", "checkpoint_map", "run_id"}
+
+
+@dataclass
+class Outcome:
+    """What a finished remote run left behind."""
+
+    run_id: str | None = None
+    values: dict[str, Any] | None = None
+    interrupts: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+
+
+@dataclass
+class RemoteRequest:
+    """Everything needed to start one remote run."""
+
+    name: str
+    clients: RemoteClients
+    thread_id: str | None
+    payload: dict[str, Any]
+    headers: dict[str, str]
+    stream: Any = None
+    caller_ns: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Return the remote's URL (never carries credentials)."""
+        return self.clients.url
+
+    def resume(self, answer: Any) -> RemoteRequest:
+        """Return the request that resumes the same remote thread with ``answer``."""
+        payload = {k: v for k, v in self.payload.items() if k != "input"}
+        payload["command"] = {"resume": answer}
+        return RemoteRequest(
+            self.name,
+            self.clients,
+            self.thread_id,
+            payload,
+            self.headers,
+            self.stream,
+            self.caller_ns,
+        )
+
+    def failure(self, error: str, message: str, run_id: str | None = None) -> RemoteRunError:
+        """Return the typed error for this request."""
+        return RemoteRunError(
+            self.name,
+            self.url,
+            error=error,
+            message=message,
+            run_id=run_id,
+            thread_id=self.thread_id,
+        )
+
+
+def build_request(
+    name: str,
+    pool: ClientPool,
+    spec: Any,
+    *,
+    thread_id: str | None,
+    input: Any,
+    config: RunnableConfig | None,
+    context: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> RemoteRequest:
+    """Check the guard and build the request for one remote run."""
+    clients = pool.get(spec)
+    conf = dict((config or {}).get("configurable") or {})
+    chain = guard.check_call(
+        name, clients.url, configurable=conf, metadata=(config or {}).get("metadata")
+    )
+    stream = conf.get(CONFIG_KEY_STREAM)
+    caller_ns = (
+        tuple(conf[CONFIG_KEY_CHECKPOINT_NS].split(NS_SEP))
+        if conf.get(CONFIG_KEY_CHECKPOINT_NS)
+        else ()
+    )
+    modes = {"values", "updates"}
+    if stream is not None:
+        modes |= {m for m in stream.modes if m in _RELAYED_MODES}
+    payload: dict[str, Any] = {
+        "assistant_id": spec.assistant,
+        "input": input,
+        "stream_mode": sorted("messages-tuple" if m == "messages" else m for m in modes),
+        "stream_subgraphs": stream is not None,
+        "if_not_exists": "create",
+        "metadata": dict(metadata or {}),
+    }
+    payload.update(_config_or_context(conf, context))
+    headers = tracing_headers()
+    if chain:
+        headers[guard.CALL_CHAIN_HEADER] = chain
+    return RemoteRequest(name, clients, thread_id, payload, headers, stream, caller_ns)
+
+
+def _config_or_context(conf: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """Forward user configurable keys, folded into ``context`` when there is one.
+
+    The Agent Server answers 400 when a run has both ``configurable`` and
+    ``context``; it copies one into the other on its side, so sending only
+    ``context`` loses nothing.
+    """
+    forwarded = {
+        k: v
+        for k, v in conf.items()
+        if isinstance(k, str)
+        and k not in _PRIVATE_KEYS
+        and not k.startswith(_PRIVATE_PREFIXES)
+        and _is_plain(v)
+    }
+    ctx = _as_dict(context)
+    if ctx:
+        return {"context": {**forwarded, **ctx}}
+    return {"config": {"configurable": forwarded}} if forwarded else {}
+
+
+def _as_dict(context: Any) -> dict[str, Any]:
+    if context is None:
+        return {}
+    if isinstance(context, Mapping):
+        return {k: v for k, v in context.items() if _is_plain(v)}
+    if hasattr(context, "model_dump"):
+        return dict(context.model_dump(mode="json"))
+    if hasattr(context, "__dataclass_fields__"):
+        return {
+            k: getattr(context, k)
+            for k in context.__dataclass_fields__
+            if _is_plain(getattr(context, k))
+        }
+    return {}
+
+
+def _is_plain(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list | tuple):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def tracing_headers() -> dict[str, str]:
+    """Return LangSmith distributed-tracing headers when a trace is active (a new dict)."""
+    try:
+        from langsmith.run_helpers import get_current_run_tree
+    except ImportError:  # pragma: no cover - langsmith ships with langchain-core
+        return {}
+    run_tree = get_current_run_tree()
+    return dict(run_tree.to_headers()) if run_tree is not None else {}
+
+
+class StreamReader:
+    """Fold the stream parts of one run into an ``Outcome``, relaying events to the parent."""
+
+    def __init__(self, request: RemoteRequest) -> None:
+        self.request = request
+        self.outcome = Outcome()
+
+    def feed(self, event: str, data: Any) -> None:
+        """Take one SSE event."""
+        mode, _, rest = event.partition(NS_SEP)
+        ns = tuple(rest.split(NS_SEP)) if rest else ()
+        if mode == "metadata":
+            if isinstance(data, Mapping):
+                self.outcome.run_id = data.get("run_id")
+            return
+        if mode == "error":
+            self.outcome.error = data if isinstance(data, dict) else {"message": str(data)}
+            return
+        if not ns:
+            if mode == "values" and isinstance(data, dict):
+                self.outcome.values = data
+            elif mode == "updates" and isinstance(data, dict) and INTERRUPT in data:
+                self.outcome.interrupts = list(data[INTERRUPT] or [])
+        self._relay(mode, ns, data)
+
+    def _relay(self, mode: str, ns: tuple[str, ...], data: Any) -> None:
+        stream = self.request.stream
+        if stream is None or mode not in stream.modes:
+            return
+        if mode == "messages" and isinstance(data, list | tuple) and len(data) == 2:
+            meta = dict(data[1]) if isinstance(data[1], Mapping) else {}
+            meta["remote"] = self.request.name
+            payload: Any = (to_message(data[0]), meta)
+        elif mode == "updates" and isinstance(data, Mapping):
+            payload = {
+                k: [Interrupt(**i) for i in v] if k == INTERRUPT else hydrate(v)
+                for k, v in data.items()
+            }
+        elif mode == "values":
+            payload = hydrate(data)
+        else:
+            payload = data
+        stream((self.request.caller_ns + ns, mode, payload))
+
+    def finish(self) -> Outcome:
+        """Return the outcome, or raise ``RemoteRunError`` for a failed or cut-short run."""
+        out, req = self.outcome, self.request
+        if out.error is not None:
+            raise req.failure(
+                str(out.error.get("error", "RemoteError")),
+                str(out.error.get("message", "")),
+                out.run_id,
+            )
+        if out.values is None and not out.interrupts:
+            err = req.failure(
+                "IncompleteStream", "the stream ended before the run's final values", out.run_id
+            )
+            err.transient = True
+            raise err
+        return out
+
+
+def _sdk_kwargs(request: RemoteRequest) -> dict[str, Any]:
+    kwargs = dict(request.payload)
+    if "command" in kwargs:
+        kwargs.pop("input", None)
+    return {"thread_id": request.thread_id, **kwargs, "headers": request.headers}
+
+
+def wrap_http_error(request: RemoteRequest, exc: Exception, run_id: str | None) -> RemoteRunError:
+    """Turn an SDK or network failure into a ``RemoteRunError`` that keeps its cause."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        detail = exc.response.status_code
+        err = request.failure(f"{type(exc).__name__} (HTTP {detail})", _detail(exc), run_id)
+    else:
+        err = request.failure(type(exc).__name__, str(exc) or repr(exc), run_id)
+    err.transient = is_transient(exc)
+    return err
+
+
+def _detail(exc: httpx.HTTPStatusError) -> str:
+    try:
+        body = exc.response.json()
+    except Exception:
+        return exc.response.text[:500] or exc.response.reason_phrase
+    if isinstance(body, Mapping) and "detail" in body:
+        return str(body["detail"])
+    return str(body)[:500]
+
+
+def run_sync(request: RemoteRequest) -> Outcome:
+    """Run ``request`` with the sync client and return its outcome."""
+    reader = StreamReader(request)
+    try:
+        parts: Iterator[Any] = request.clients.sync().runs.stream(**_sdk_kwargs(request))
+        for part in parts:
+            reader.feed(part.event, part.data)
+    except (httpx.HTTPError, httpx.StreamError) as exc:
+        raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
+    return reader.finish()
+
+
+async def run_async(request: RemoteRequest) -> Outcome:
+    """Run ``request`` with the async client of the running loop and return its outcome."""
+    reader = StreamReader(request)
+    try:
+        parts: AsyncIterator[Any] = request.clients.async_().runs.stream(**_sdk_kwargs(request))
+        async for part in parts:
+            reader.feed(part.event, part.data)
+    except (httpx.HTTPError, httpx.StreamError) as exc:
+        raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
+    return reader.finish()
