@@ -18,15 +18,15 @@ from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
-from langgraph.errors import GraphInterrupt
-from langgraph.types import RetryPolicy, interrupt
+from langgraph.types import RetryPolicy
 
 from remote_graphs import guard
 from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.errors import ConfigError
+from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate, message_ids
 from remote_graphs.registry import RemoteSpec
-from remote_graphs.remote_run import Outcome, RemoteRequest, build_request, run_async, run_sync
+from remote_graphs.remote_run import Outcome, RemoteRequest, build_request
 from remote_graphs.threads import child_thread_id, parent_thread_id
 
 InputMap = Callable[[Any], dict[str, Any]]
@@ -36,7 +36,6 @@ OutputMap = Callable[[dict[str, Any]], dict[str, Any]]
 ThreadPolicy = Literal["per_parent", "stateless"]
 PROVENANCE = "remote_graphs"
 """Key in ``response_metadata`` of messages a remote produced: which node and run made them."""
-CONFIG_KEY_SCRATCHPAD = "__pregel_scratchpad"
 
 
 class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
@@ -127,54 +126,15 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         ]
         return {"messages": new}
 
-    def _interrupt_value(self, outcome: Outcome, request: RemoteRequest) -> Any:
-        if request.thread_id is None:
-            raise request.failure(
-                "StatelessInterrupt",
-                "the remote interrupted, but a stateless remote run cannot be resumed; "
-                "run the parent with a checkpointer and a thread_id",
-                outcome.run_id,
-            )
-        values = [i.get("value") for i in outcome.interrupts]
-        return values[0] if len(values) == 1 else values
-
     # -- drivers --------------------------------------------------------------
 
     def _run(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
-        request = self._resume_or_start(state, config)
-        while True:
-            outcome = run_sync(request)
-            if not outcome.interrupts:
-                return self._update(state, outcome, request)
-            request = request.resume(interrupt(self._interrupt_value(outcome, request)))
+        outcome, request = drive(self._first_request(state, config), config)
+        return self._update(state, outcome, request)
 
     async def _arun(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
-        request = self._resume_or_start(state, config)
-        while True:
-            outcome = await run_async(request)
-            if not outcome.interrupts:
-                return self._update(state, outcome, request)
-            request = request.resume(interrupt(self._interrupt_value(outcome, request)))
-
-    def _resume_or_start(self, state: Any, config: RunnableConfig) -> RemoteRequest:
-        """Return the first request: fresh input, or the answer to a pending remote interrupt.
-
-        When the parent resumes, this task re-runs from the top. Each earlier
-        local ``interrupt()`` of this task was answered and forwarded already,
-        so replay them (they return their stored answers) and forward only the
-        newest answer to the remote thread that is still waiting for it.
-        """
-        request = self._first_request(state, config)
-        pending = _pending_resumes(config)
-        if not pending or request.thread_id is None:
-            return request
-        answer: Any = None
-        for _ in range(pending):
-            try:
-                answer = interrupt(None)
-            except GraphInterrupt:  # pragma: no cover - counts come from the same scratchpad
-                raise
-        return request.resume(answer)
+        outcome, request = await adrive(self._first_request(state, config), config)
+        return self._update(state, outcome, request)
 
 
 def remote_node(
@@ -236,14 +196,6 @@ def _tag(
     meta = dict(message.response_metadata or {})
     meta[PROVENANCE] = {"node": node, "run_id": run_id, "thread_id": thread_id}
     return message.model_copy(update={"response_metadata": meta})
-
-
-def _pending_resumes(config: RunnableConfig) -> int:
-    """Count the answers the parent holds for this task's interrupts (0 on a fresh run)."""
-    pad = (config.get("configurable") or {}).get(CONFIG_KEY_SCRATCHPAD)
-    if pad is None:
-        return 0
-    return len(pad.resume) + (1 if pad.get_null_resume(False) is not None else 0)
 
 
 def _runtime_context(config: RunnableConfig) -> Any:
