@@ -130,7 +130,7 @@ def test_server_that_dies_reports_its_log(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("raise ImportError('broken on purpose')\n")
     config = _write_config(tmp_path, {"broken": "./broken.py:graph"})
     server = DevServer(config, cwd=tmp_path / "run")
-    with pytest.raises(DevServerError, match="(?s)exited with code.*broken on purpose"):
+    with pytest.raises(DevServerError, match=r"(?s)exited with code.*broken on purpose"):
         server.start()
     assert not server.running
     assert server.pid is None
