@@ -44,5 +44,5 @@ def test_thread_config_validates() -> None:
 def test_parent_thread_id() -> None:
     assert parent_thread_id(None) is None
     assert parent_thread_id({"configurable": {}}) is None
-    with pytest.raises(ConfigError, match="configurable.thread_id"):
+    with pytest.raises(ConfigError, match=r"configurable\.thread_id"):
         parent_thread_id({"configurable": {"thread_id": "x"}})

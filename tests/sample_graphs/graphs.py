@@ -99,8 +99,6 @@ nested = (
 )
 
 
-
-
 def talk(state: MessagesState) -> dict[str, Any]:
     """Stream a short scripted answer token by token, with a custom event."""
     get_stream_writer()({"progress": "thinking"})
