@@ -33,7 +33,7 @@ InputMap = Callable[[Any], dict[str, Any]]
 """Parent state (or ``Send`` argument) -> the remote graph's input."""
 OutputMap = Callable[[dict[str, Any]], dict[str, Any]]
 """The remote's final values (messages already hydrated) -> the parent state update."""
-ThreadPolicy = Literal["per_parent", "stateless"]
+ThreadPolicy = Literal["per_parent", "per_task", "stateless"]
 PROVENANCE = "remote_graphs"
 """Key in ``response_metadata`` of messages a remote produced: which node and run made them."""
 
@@ -72,11 +72,7 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
     def _first_request(self, state: Any, config: RunnableConfig) -> RemoteRequest:
         parent = parent_thread_id(config)
         name = self.name or self.spec.name
-        thread_id = (
-            child_thread_id(parent, name)
-            if parent is not None and self.thread_policy == "per_parent"
-            else None
-        )
+        thread_id = _child_thread(parent, name, self.thread_policy, config)
         remote_input = (
             self.input_map(state)
             if self.input_map is not None
@@ -154,7 +150,9 @@ def remote_node(
         name: Node name; also seeds the child thread id. Defaults to the remote's name.
         input: Map parent state to the remote's input. Default: the messages it has not seen.
         output: Map the remote's final values to a parent update. Default: its new messages.
-        thread: ``per_parent`` (one remote thread per parent thread) or ``stateless``.
+        thread: ``per_parent`` (one remote thread per parent thread; the remote
+            remembers earlier turns), ``per_task`` (one per parent task, for
+            ``Send`` fan-outs) or ``stateless``.
         forward_context: Send the parent's runtime context to the remote.
         pool: Client pool; the process-wide one by default.
     """
@@ -196,6 +194,23 @@ def _tag(
     meta = dict(message.response_metadata or {})
     meta[PROVENANCE] = {"node": node, "run_id": run_id, "thread_id": thread_id}
     return message.model_copy(update={"response_metadata": meta})
+
+
+def _child_thread(
+    parent: str | None, name: str, policy: ThreadPolicy, config: RunnableConfig
+) -> str | None:
+    """Pick the remote thread: none (stateless), one per parent thread, or one per task.
+
+    ``per_task`` keys the thread on the task's checkpoint namespace, which is the
+    same on a retry or resume of that task but differs between ``Send`` branches,
+    so a fan-out runs in parallel on separate remote threads.
+    """
+    if parent is None or policy == "stateless":
+        return None
+    if policy == "per_task":
+        ns = (config.get("configurable") or {}).get("checkpoint_ns") or ""
+        return child_thread_id(parent, f"{name}|{ns}")
+    return child_thread_id(parent, name)
 
 
 def _runtime_context(config: RunnableConfig) -> Any:
