@@ -51,6 +51,8 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         thread: ThreadPolicy = "per_parent",
         forward_context: bool = True,
         pool: ClientPool | None = None,
+        input_keys: Sequence[str] = ("messages",),
+        output_keys: Sequence[str] = ("messages",),
     ) -> None:
         node_name = name or spec.name
         guard.check_static(node_name, spec.resolved_url())
@@ -60,6 +62,10 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         self.thread_policy = thread
         self.forward_context = forward_context
         self.pool = pool or default_pool
+        self.input_keys = tuple(input_keys)
+        """Keys of the remote's input schema the input map fills (checked by ``check``)."""
+        self.output_keys = tuple(output_keys)
+        """Keys of the remote's output the output map reads (checked by ``check``)."""
         super().__init__(self._run, afunc=self._arun, name=node_name)
 
     @property
@@ -142,6 +148,8 @@ def remote_node(
     thread: ThreadPolicy = "per_parent",
     forward_context: bool = True,
     pool: ClientPool | None = None,
+    input_keys: Sequence[str] = ("messages",),
+    output_keys: Sequence[str] = ("messages",),
 ) -> RemoteNode:
     """Return a node that runs ``remote``; pass it to ``StateGraph.add_node``.
 
@@ -155,6 +163,8 @@ def remote_node(
             ``Send`` fan-outs) or ``stateless``.
         forward_context: Send the parent's runtime context to the remote.
         pool: Client pool; the process-wide one by default.
+        input_keys: The remote input keys ``input`` fills, for ``check`` to verify.
+        output_keys: The remote output keys ``output`` reads, for ``check`` to verify.
     """
     from remote_graphs.registry import parse_remote
 
@@ -167,6 +177,8 @@ def remote_node(
         thread=thread,
         forward_context=forward_context,
         pool=pool,
+        input_keys=input_keys,
+        output_keys=output_keys,
     )
 
 
