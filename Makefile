@@ -15,7 +15,12 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 RUN := $(UV) run --no-sync
 
-.PHONY: help test lint format typecheck clean
+.PHONY: help run dev check test lint format typecheck clean
+
+TASK ?=
+THREAD ?=
+PORT ?= 2024
+ARGS ?=
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +32,15 @@ help: ## Show this help.
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --all-extras
 	@touch $@
+
+run: $(STAMP) ## Run the orchestrator on a task (TASK="...", THREAD=<id>, ARGS="--reject").
+	$(RUN) python -m orchestrator.run $(if $(TASK),"$(TASK)") $(if $(THREAD),--thread $(THREAD)) $(ARGS)
+
+dev: $(STAMP) ## Serve the children and the orchestrator with langgraph dev (PORT=2024).
+	$(RUN) python -m orchestrator.dev --port $(PORT)
+
+check: $(STAMP) ## Check every configured remote (reachable, graph, auth, schemas).
+	$(RUN) python -m orchestrator.check
 
 test: lint typecheck ## Lint, type check and run the whole test suite.
 	$(RUN) pytest $(PYTEST_ARGS)
@@ -43,5 +57,5 @@ format: $(STAMP) ## Fix what ruff can fix and reformat.
 	$(RUN) ruff format .
 
 clean: ## Remove the environment, caches and local server state.
-	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache .langgraph_api
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache .langgraph_api .orchestrator
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
