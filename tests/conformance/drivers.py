@@ -1,0 +1,360 @@
+"""Run one scripted scenario against a server through one kind of client.
+
+A scenario is a list of `Step`s. A driver turns each step into a call of its
+client (the sync or async SDK, sync or async `RemoteGraph`, or raw httpx),
+and records what came back, or the error, as JSON. It also records every
+HTTP exchange the client made (`POST /threads/<id>/runs/stream 200`), so extra
+or missing requests, such as the SDK's run check after a stream, show up too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from langgraph.pregel.remote import RemoteGraph
+from langgraph.types import Command
+from langgraph_sdk import get_client, get_sync_client
+from pydantic import BaseModel
+
+from .diff import parse_sse
+
+REF_RE = re.compile(r"\$(?:assistant:)?[a-z_]+")
+NAMESPACE = uuid.UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One call: an operation name, its arguments, and values to remember from its result.
+
+    Arguments may refer to earlier values: `"$t"` is the value saved as `t`,
+    `"$new"` a fresh UUID and `"$assistant:echo"` the system assistant id of a graph.
+    `save` maps a name to a path into the result, e.g. `{"run": (0, 1, "run_id")}`.
+    """
+
+    op: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    save: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+def step(op: str, save: Mapping[str, tuple[Any, ...]] | None = None, **args: Any) -> Step:
+    """Build a `Step` tersely."""
+    return Step(op, args, save or {})
+
+
+@dataclass
+class Trace:
+    """What a scenario produced: one output per step, and the HTTP exchanges."""
+
+    outputs: list[Any] = field(default_factory=list)
+    traffic: list[str] = field(default_factory=list)
+
+    def record(self, response: httpx.Response) -> None:
+        """Note one HTTP exchange (an httpx response hook)."""
+        self.traffic.append(_exchange(response))
+
+    async def arecord(self, response: httpx.Response) -> None:
+        """Note one HTTP exchange (an async httpx response hook)."""
+        self.record(response)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the trace as one JSON-like value."""
+        return {"outputs": self.outputs, "traffic": self.traffic}
+
+
+def assistant_id(graph: str) -> str:
+    """Return the id the server gives the system assistant of `graph`."""
+    return str(uuid.uuid5(NAMESPACE, graph))
+
+
+def jsonable(value: Any) -> Any:
+    """Turn SDK and langgraph results (messages, snapshots, tuples) into JSON values."""
+    if isinstance(value, BaseModel):
+        return jsonable(value.model_dump())
+    if hasattr(value, "_asdict"):  # NamedTuples: StateSnapshot, PregelTask, StreamPart
+        return {k: jsonable(v) for k, v in value._asdict().items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "to_json"):  # a drawable graph
+        return jsonable(value.to_json())
+    return repr(value)
+
+
+def error_output(exc: BaseException) -> dict[str, Any]:
+    """Describe an error by class, and by status and detail for HTTP errors."""
+    out: dict[str, Any] = {"error": type(exc).__name__}
+    if isinstance(exc, httpx.HTTPStatusError):
+        out["status"] = exc.response.status_code
+        try:
+            out["detail"] = exc.response.json().get("detail")
+        except (ValueError, AttributeError, httpx.ResponseNotRead):
+            out["body"] = exc.response.text if exc.response.is_closed else None
+    else:
+        out["message"] = str(exc)
+    return out
+
+
+class Context:
+    """Values saved by earlier steps, and the resolution of `$` references."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, Any] = {}
+
+    def resolve(self, value: Any) -> Any:
+        """Replace `$` references inside an argument value."""
+        if isinstance(value, str) and REF_RE.fullmatch(value):
+            return self._lookup(value[1:])
+        if isinstance(value, str) and "$" in value:  # references inside a path
+            return REF_RE.sub(lambda m: str(self._lookup(m.group()[1:])), value)
+        if isinstance(value, Mapping):
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+    def _lookup(self, ref: str) -> Any:
+        if ref == "new":
+            return str(uuid.uuid4())
+        if ref.startswith("assistant:"):
+            return assistant_id(ref.split(":", 1)[1])
+        return self.saved[ref]
+
+    def remember(self, s: Step, output: Any) -> None:
+        """Save the parts of an output that later steps refer to."""
+        for name, path in s.save.items():
+            value = output
+            try:
+                for key in path:
+                    value = value[key]
+            except (KeyError, IndexError, TypeError):
+                continue  # an error output; steps that use the name will fail visibly
+            self.saved[name] = value
+
+
+# --- SDK -------------------------------------------------------------------------
+
+Call = Callable[[Any, dict[str, Any]], Any]
+
+
+def _stream_kwargs(a: dict[str, Any]) -> dict[str, Any]:
+    kwargs = {k: v for k, v in a.items() if k not in ("thread_id", "assistant_id")}
+    if "command" in kwargs:
+        kwargs["command"] = dict(kwargs["command"])
+    return kwargs
+
+
+SDK_CALLS: dict[str, Call] = {
+    "search_assistants": lambda c, a: c.assistants.search(**a),
+    "get_assistant": lambda c, a: c.assistants.get(a["assistant_id"]),
+    "get_graph": lambda c, a: c.assistants.get_graph(a["assistant_id"], xray=a.get("xray", False)),
+    "get_schemas": lambda c, a: c.assistants.get_schemas(a["assistant_id"]),
+    "create_thread": lambda c, a: c.threads.create(**a),
+    "get_thread": lambda c, a: c.threads.get(a["thread_id"]),
+    "get_state": lambda c, a: c.threads.get_state(**a),
+    "update_state": lambda c, a: c.threads.update_state(**a),
+    "get_history": lambda c, a: c.threads.get_history(**a),
+    "stream": lambda c, a: c.runs.stream(
+        a.get("thread_id"), a["assistant_id"], **_stream_kwargs(a)
+    ),
+    "wait": lambda c, a: c.runs.wait(a.get("thread_id"), a["assistant_id"], **_stream_kwargs(a)),
+    "get_run": lambda c, a: c.runs.get(a["thread_id"], a["run_id"]),
+    "http_get": lambda c, a: c.http.get(a["path"]),
+    "http_post": lambda c, a: c.http.post(a["path"], json=a.get("json")),
+}
+
+
+def _stream_output(parts: list[Any]) -> list[Any]:
+    return [[p.event, jsonable(p.data)] for p in parts]
+
+
+def _drive(steps: list[Step], trace: Trace, call: Callable[[Step, dict[str, Any]], Any]) -> Trace:
+    """Run steps one by one with a sync `call`, recording outputs or errors."""
+    ctx = Context()
+    for s in steps:
+        if s.op == "new_id":  # a client-side id, e.g. for a thread the server will create
+            ctx.saved[s.args["name"]] = str(uuid.uuid4())
+            continue
+        try:
+            output = jsonable(call(s, ctx.resolve(dict(s.args))))
+        except Exception as exc:
+            output = error_output(exc)
+        ctx.remember(s, output)
+        trace.outputs.append(output)
+    return trace
+
+
+async def _adrive(
+    steps: list[Step], trace: Trace, call: Callable[[Step, dict[str, Any]], Any]
+) -> Trace:
+    """Run steps with an async `call`, which may return an awaitable or an async iterator."""
+    ctx = Context()
+    for s in steps:
+        if s.op == "new_id":
+            ctx.saved[s.args["name"]] = str(uuid.uuid4())
+            continue
+        try:
+            result = call(s, ctx.resolve(dict(s.args)))
+            if inspect.isasyncgen(result):
+                output = jsonable([x async for x in result])
+            else:
+                output = jsonable(await result)
+        except Exception as exc:
+            output = error_output(exc)
+        ctx.remember(s, output)
+        trace.outputs.append(output)
+    return trace
+
+
+def _sdk_result(result: Any) -> Any:
+    return _stream_output(list(result)) if inspect.isgenerator(result) else result
+
+
+async def _asdk_result(result: Any) -> Any:
+    if inspect.isasyncgen(result):
+        return _stream_output([p async for p in result])
+    return await result
+
+
+def run_sdk_sync(url: str, steps: list[Step]) -> Trace:
+    """Run steps with the sync SDK client."""
+    trace = Trace()
+    with get_sync_client(url=url, api_key=None) as client:
+        client.http.client.event_hooks["response"] = [trace.record]
+        return _drive(steps, trace, lambda s, a: _sdk_result(SDK_CALLS[s.op](client, a)))
+
+
+async def _run_sdk_async(url: str, steps: list[Step]) -> Trace:
+    trace = Trace()
+    async with get_client(url=url, api_key=None) as client:
+        client.http.client.event_hooks["response"] = [trace.arecord]
+        return await _adrive(steps, trace, lambda s, a: _asdk_result(SDK_CALLS[s.op](client, a)))
+
+
+def run_sdk_async(url: str, steps: list[Step]) -> Trace:
+    """Run steps with the async SDK client, in a fresh event loop."""
+    return asyncio.run(_run_sdk_async(url, steps))
+
+
+# --- RemoteGraph -------------------------------------------------------------------
+
+RG_METHODS = {  # op -> (sync method, async method)
+    "rg_invoke": ("invoke", "ainvoke"),
+    "rg_stream": ("stream", "astream"),
+    "rg_get_state": ("get_state", "aget_state"),
+    "rg_get_state_history": ("get_state_history", "aget_state_history"),
+    "rg_update_state": ("update_state", "aupdate_state"),
+    "rg_get_graph": ("get_graph", "aget_graph"),
+}
+
+
+def _rg_call(op: str, a: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """Turn step arguments into the positional and keyword arguments of a RemoteGraph method."""
+    a = dict(a)
+    a.pop("graph")
+    thread = a.pop("thread", None)
+    config = {"configurable": {"thread_id": thread}} if thread else None
+    if op in ("rg_invoke", "rg_stream"):
+        value = Command(resume=a.pop("resume")) if "resume" in a else a.pop("input")
+        return [value, config], a
+    if op == "rg_update_state":
+        return [config, a.pop("values")], a
+    if op in ("rg_get_state", "rg_get_state_history"):
+        return [config], a
+    return [], a
+
+
+def run_rg_sync(url: str, steps: list[Step]) -> Trace:
+    """Run steps with `RemoteGraph`'s sync methods (one RemoteGraph per step)."""
+    trace = Trace()
+    with get_sync_client(url=url, api_key=None) as client:
+        client.http.client.event_hooks["response"] = [trace.record]
+
+        def call(s: Step, a: dict[str, Any]) -> Any:
+            remote = RemoteGraph(a["graph"], sync_client=client)
+            args, kwargs = _rg_call(s.op, a)
+            result = getattr(remote, RG_METHODS[s.op][0])(*args, **kwargs)
+            return list(result) if inspect.isgenerator(result) else result
+
+        return _drive(steps, trace, call)
+
+
+async def _run_rg_async(url: str, steps: list[Step]) -> Trace:
+    trace = Trace()
+    async with get_client(url=url, api_key=None) as client:
+        client.http.client.event_hooks["response"] = [trace.arecord]
+
+        def call(s: Step, a: dict[str, Any]) -> Any:
+            remote = RemoteGraph(a["graph"], client=client)
+            args, kwargs = _rg_call(s.op, a)
+            return getattr(remote, RG_METHODS[s.op][1])(*args, **kwargs)
+
+        return await _adrive(steps, trace, call)
+
+
+def run_rg_async(url: str, steps: list[Step]) -> Trace:
+    """Run steps with `RemoteGraph`'s async methods, in a fresh event loop."""
+    return asyncio.run(_run_rg_async(url, steps))
+
+
+# --- raw HTTP ----------------------------------------------------------------------
+
+# Response headers whose presence and (normalised) value are part of the protocol.
+RAW_HEADERS = ("content-type", "location", "content-location", "x-pagination-total")
+
+
+def run_raw(url: str, steps: list[Step]) -> Trace:
+    """Send exact requests with httpx and record status, headers and parsed body.
+
+    Step ops are HTTP methods; args are `path` and either `json` or `content`
+    (raw bytes, for malformed bodies). SSE bodies are parsed into events.
+    """
+    trace = Trace()
+    with httpx.Client(base_url=url, timeout=30, event_hooks={"response": [trace.record]}) as client:
+
+        def call(s: Step, a: dict[str, Any]) -> Any:
+            response = client.request(s.op, a["path"], json=a.get("json"), content=a.get("content"))
+            response.read()
+            return {
+                "status": response.status_code,
+                "headers": {h: response.headers[h] for h in RAW_HEADERS if h in response.headers},
+                "body": _raw_body(response),
+            }
+
+        return _drive(steps, trace, call)
+
+
+def _raw_body(response: httpx.Response) -> Any:
+    kind = response.headers.get("content-type", "")
+    if kind.startswith("text/event-stream"):
+        return [[event, data] for event, data in parse_sse(response.text)]
+    if kind.startswith("application/json"):
+        return json.loads(response.text)
+    return response.text
+
+
+def _exchange(response: httpx.Response) -> str:
+    request = response.request
+    return f"{request.method} {request.url.raw_path.decode()} {response.status_code}"
+
+
+DRIVERS: dict[str, Callable[[str, list[Step]], Trace]] = {
+    "sdk-sync": run_sdk_sync,
+    "sdk-async": run_sdk_async,
+    "rg-sync": run_rg_sync,
+    "rg-async": run_rg_async,
+    "raw": run_raw,
+}

@@ -1,0 +1,45 @@
+"""Differential test: the fake Agent Server must answer like the real `langgraph dev`.
+
+Every scenario in `scenarios.py` runs through each of its clients against both
+servers, and the normalised traces (outputs and HTTP exchanges) must be equal.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import RealTraces
+from .diff import compare_traces
+from .drivers import DRIVERS, Trace
+from .scenarios import SCENARIOS, Scenario
+
+pytestmark = pytest.mark.real_server
+
+CASES = [
+    pytest.param(
+        sc,
+        driver,
+        id=f"{sc.name}[{driver}]",
+        marks=[pytest.mark.xfail(strict=True, reason=sc.real_bug)] if sc.real_bug else [],
+    )
+    for sc in SCENARIOS
+    for driver in sc.drivers
+]
+
+
+@pytest.mark.parametrize(("scenario", "driver"), CASES)
+def test_fake_answers_like_the_real_server(
+    scenario: Scenario, driver: str, real_traces: RealTraces, fake_server_url: str
+) -> None:
+    real = real_traces[(scenario.name, driver)]
+    if isinstance(real, BaseException):
+        raise real
+    fake = DRIVERS[driver](fake_server_url, list(scenario.steps))
+    diffs = compare_traces(real.as_json(), fake.as_json(), scenario.compare, scenario.ignore)
+    assert not diffs, f"{len(diffs)} difference(s):\n" + "\n".join(diffs[:40])
+
+
+def test_real_traces_cover_every_case(real_traces: RealTraces) -> None:
+    assert len(real_traces) == len(CASES)
+    failed = {k: v for k, v in real_traces.items() if not isinstance(v, Trace)}
+    assert not failed
