@@ -81,10 +81,13 @@ class RemoteClients:
         """Return the sync client, creating it on first use."""
         with self._lock:
             if self._sync is None:
+                headers = auth_headers(self.spec)
                 self._sync = get_sync_client(
                     url=self.url,
-                    api_key=None,  # the key goes in headers, read from spec.api_key_env only
-                    headers=auth_headers(self.spec),
+                    # None stops the SDK reading keys from the environment: each
+                    # remote gets only the key its own api_key_env names.
+                    api_key=headers.pop("x-api-key", None),
+                    headers=headers,
                     timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
                 )
             return self._sync
@@ -95,10 +98,11 @@ class RemoteClients:
         with self._lock:
             client = self._async.get(loop)
             if client is None:
+                headers = auth_headers(self.spec)
                 client = get_client(
                     url=self.url,
-                    api_key=None,
-                    headers=auth_headers(self.spec),
+                    api_key=headers.pop("x-api-key", None),
+                    headers=headers,
                     timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
                 )
                 self._async[loop] = client

@@ -21,9 +21,12 @@ from remote_graphs.errors import ConfigError, GuardError
 CALL_CHAIN_HEADER = "x-remote-graphs-call-chain"
 """Request header naming the deployments a call passed through (comma-separated URLs).
 
-It starts with ``x-`` so the Agent Server copies it into the run's ``configurable``,
-where the next hop reads it back.
+The Agent Server copies ``x-`` headers into the run's ``configurable`` only when
+``http.configurable_headers`` in its ``langgraph.json`` includes them, so the
+chain also travels in the run's metadata (``CALL_CHAIN_METADATA``), which every
+Agent Server passes to the graph as ``config["metadata"]``.
 """
+CALL_CHAIN_METADATA = "remote_graphs_call_chain"
 SELF_URL_ENV = "REMOTE_GRAPHS_SELF_URL"
 """Environment variable that names this deployment's own URL explicitly."""
 MAX_DEPTH_ENV = "REMOTE_GRAPHS_MAX_CALL_DEPTH"
@@ -108,10 +111,18 @@ def parse_chain(value: str | None) -> list[str]:
     return [normalize_url(part) for part in value.split(",") if part.strip()]
 
 
-def incoming_chain(configurable: Mapping[str, Any] | None) -> list[str]:
+def incoming_chain(
+    configurable: Mapping[str, Any] | None, metadata: Mapping[str, Any] | None = None
+) -> list[str]:
     """Return the call chain that reached this run (empty when called directly)."""
-    raw = (configurable or {}).get(CALL_CHAIN_HEADER)
-    return parse_chain(raw if isinstance(raw, str) else None)
+    chain: list[str] = []
+    for raw in (
+        (configurable or {}).get(CALL_CHAIN_HEADER),
+        (metadata or {}).get(CALL_CHAIN_METADATA),
+    ):
+        if isinstance(raw, str):
+            chain += parse_chain(raw)
+    return _dedupe(chain)
 
 
 def check_static(name: str, url: str) -> None:
@@ -138,7 +149,7 @@ def check_call(
     mine = self_urls(metadata)
     if target in mine:
         raise GuardError(_self_call_message(name, url))
-    chain = incoming_chain(configurable)
+    chain = incoming_chain(configurable, metadata)
     if mine & set(chain):
         raise GuardError(
             f"call cycle: this deployment ({', '.join(sorted(mine))}) is already in the call "

@@ -121,6 +121,7 @@ def build_request(
     headers = tracing_headers()
     if chain:
         headers[guard.CALL_CHAIN_HEADER] = chain
+        payload["metadata"][guard.CALL_CHAIN_METADATA] = chain
     return RemoteRequest(name, clients, thread_id, payload, headers, stream, caller_ns)
 
 
