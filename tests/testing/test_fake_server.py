@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 import uuid
@@ -366,7 +365,7 @@ def test_concurrent_runs_on_different_threads_overlap(server: FakeAgentServer) -
     start = time.perf_counter()
     workers = [
         threading.Thread(
-            target=client.runs.wait, args=(None, "slow"), kwargs={"input": {"seconds": 0.4}}
+            target=client.runs.wait, args=(None, "slow"), kwargs={"input": {"seconds": 0.5}}
         )
         for _ in range(3)
     ]
@@ -374,7 +373,8 @@ def test_concurrent_runs_on_different_threads_overlap(server: FakeAgentServer) -
         w.start()
     for w in workers:
         w.join()
-    assert time.perf_counter() - start < 1.0
+    # One after another they would take 1.5 s; overlapping, about 0.5 s.
+    assert time.perf_counter() - start < 1.3
     assert len(server.runs_of("slow")) == 3
 
 
@@ -514,17 +514,3 @@ def test_plugin_factory(make_fake_agent_server: Any) -> None:
     two = make_fake_agent_server({"asker": GRAPHS["asker"]})
     assert one.url != two.url
     assert RemoteGraph("echo", url=one.url).invoke(HI)["log"] == ["reply"]
-
-
-# -- performance --------------------------------------------------------------------
-
-
-def test_echo_run_is_fast(server: FakeAgentServer) -> None:
-    remote = RemoteGraph("echo", url=server.url)
-    remote.invoke(HI)
-    timings = []
-    for _ in range(30):
-        start = time.perf_counter()
-        remote.invoke(HI)
-        timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 0.02
