@@ -10,6 +10,7 @@ walked in sorted order, so numbering does not depend on key order.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -89,17 +90,26 @@ def _walk(real: Any, fake: Any, path: str) -> Iterator[str]:
             else:
                 yield from _walk(real[key], fake[key], f"{path}.{key}")
     elif isinstance(real, list) and isinstance(fake, list):
-        for i, (r, f) in enumerate(zip(real, fake, strict=False)):
-            yield from _walk(r, f, f"{path}[{i}]")
-        if len(real) != len(fake):
-            extra, side = (real, "real") if len(real) > len(fake) else (fake, "fake")
-            shorter = min(len(real), len(fake))
-            yield (
-                f"{path}: length real={len(real)} fake={len(fake)}; "
-                f"extra in {side}: {_short(extra[shorter:])}"
-            )
+        yield from _walk_lists(real, fake, path)
     elif real != fake or type(real) is not type(fake):
         yield f"{path}: real={_short(real)} fake={_short(fake)}"
+
+
+def _walk_lists(real: list[Any], fake: list[Any], path: str) -> Iterator[str]:
+    """Align two lists (as `diff` would) so that one extra event is reported once."""
+    keys = [[json.dumps(v, sort_keys=True, default=repr) for v in side] for side in (real, fake)]
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
+    for tag, r0, r1, f0, f1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and r1 - r0 == f1 - f0:
+            for i, j in zip(range(r0, r1), range(f0, f1), strict=True):
+                yield from _walk(real[i], fake[j], f"{path}[{i}]")
+            continue
+        for i in range(r0, r1):
+            yield f"{path}[{i}]: only in real = {_short(real[i])}"
+        for j in range(f0, f1):
+            yield f"{path}[{j}]: only in fake = {_short(fake[j])}"
 
 
 def _short(value: Any, limit: int = 300) -> str:
@@ -132,28 +142,30 @@ def parse_sse(body: str) -> list[tuple[str, Any]]:
 
 
 def compare_traces(
-    real: dict[str, Any],
-    fake: dict[str, Any],
-    modes: Mapping[int, str] | None = None,
-    ignore: Mapping[str, str] | None = None,
+    real: dict[str, Any], fake: dict[str, Any], modes: Mapping[int, str] | None = None
 ) -> list[str]:
     """Normalise two traces (`{"outputs": [...], "traffic": [...]}`) and list differences.
 
     Args:
         real: The real server's trace.
         fake: The fake server's trace.
-        modes: Per output index, `"shape"` to compare only keys and types, or
-            `"status"` to compare only the HTTP status.
-        ignore: Regexes of difference paths to drop, each with the reason why.
+        modes: Per output index, how to compare it: `"unordered"` for a list
+            whose order the real server does not fix, `"shape"` for keys and
+            types only, `"status"` for the HTTP status only.
     """
-    real, fake = normalize(real), normalize(fake)
-    for index, mode in (modes or {}).items():
-        for trace in (real, fake):
-            out = trace["outputs"][index]
-            if mode == "shape":
-                trace["outputs"][index] = shape(out)
-            elif mode == "status":
-                trace["outputs"][index] = out.get("status") if isinstance(out, dict) else out
-    found = differences(real, fake)
-    skip = [re.compile(p) for p in (ignore or {})]
-    return [d for d in found if not any(p.match(d) for p in skip)]
+    real, fake = (_apply_modes(t, modes or {}) for t in (real, fake))
+    return differences(normalize(real), normalize(fake))
+
+
+def _apply_modes(trace: dict[str, Any], modes: Mapping[int, str]) -> dict[str, Any]:
+    outputs = list(trace["outputs"])
+    for index, mode in modes.items():
+        out = outputs[index]
+        if mode == "unordered" and isinstance(out, list):
+            # Sort by the normalised form, so the order never depends on id values.
+            outputs[index] = sorted(out, key=lambda v: json.dumps(normalize(v), sort_keys=True))
+        elif mode == "shape":
+            outputs[index] = shape(out)
+        elif mode == "status":
+            outputs[index] = out.get("status") if isinstance(out, dict) else out
+    return {**trace, "outputs": outputs}

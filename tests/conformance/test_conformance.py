@@ -35,7 +35,7 @@ def test_fake_answers_like_the_real_server(
     if isinstance(real, BaseException):
         raise real
     fake = DRIVERS[driver](fake_server_url, list(scenario.steps))
-    diffs = compare_traces(real.as_json(), fake.as_json(), scenario.compare, scenario.ignore)
+    diffs = compare_traces(real.as_json(), fake.as_json(), scenario.compare)
     assert not diffs, f"{len(diffs)} difference(s):\n" + "\n".join(diffs[:40])
 
 

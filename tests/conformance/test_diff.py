@@ -75,12 +75,16 @@ def test_parse_sse_drops_comments_and_ids() -> None:
     assert parse_sse(body) == [("metadata", {"run_id": "r"}), ("values", {"a": 1})]
 
 
-def test_ignored_paths_and_modes() -> None:
+def test_compare_modes() -> None:
     real = {"outputs": [{"status": 422, "body": {"detail": "long schema text"}}], "traffic": []}
     fake = {"outputs": [{"status": 422, "body": {"detail": "short"}}], "traffic": []}
     assert compare_traces(real, fake)
     assert compare_traces(real, fake, modes={0: "status"}) == []
-    assert compare_traces(real, fake, ignore={r"\$\.outputs\[0\]\.body": "why"}) == []
+    assert compare_traces(real, fake, modes={0: "shape"}) == []
+    listed = {"outputs": [[{"id": A, "name": "b"}, {"id": B, "name": "a"}]], "traffic": []}
+    swapped = {"outputs": [[{"id": C, "name": "a"}, {"id": A, "name": "b"}]], "traffic": []}
+    assert compare_traces(listed, swapped)
+    assert compare_traces(listed, swapped, modes={0: "unordered"}) == []
 
 
 def _stream(trace: dict[str, Any]) -> dict[str, Any]:
