@@ -42,7 +42,7 @@ def start_or_resume(request: RemoteRequest, config: RunnableConfig) -> RemoteReq
     answer: Any = None
     for _ in range(count):
         answer = interrupt(None)
-    return request.resume(answer)
+    return request.resume(answer, step=count)
 
 
 def _ask(outcome: Outcome, request: RemoteRequest) -> RemoteRequest:

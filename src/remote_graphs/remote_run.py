@@ -6,8 +6,13 @@ headers, error reporting and stream relay, in sync and async code alike.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass, field
+import asyncio
+import contextlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -23,6 +28,9 @@ from remote_graphs.retry import is_transient
 # langgraph keeps these in an internal module; RemoteGraph relies on the same keys.
 CONFIG_KEY_STREAM = "__pregel_stream"
 CONFIG_KEY_CHECKPOINT_NS = "checkpoint_ns"
+CONFIG_KEY_RESUMING = "__pregel_resuming"
+TASK_METADATA = "remote_graphs_task"
+RETRY_AFTER_CAP = 60.0
 NS_SEP = "|"
 INTERRUPT = "__interrupt__"
 _RELAYED_MODES = {"values", "updates", "messages", "custom", "debug", "tasks", "checkpoints"}
@@ -51,25 +59,28 @@ class RemoteRequest:
     headers: dict[str, str]
     stream: Any = None
     caller_ns: tuple[str, ...] = ()
+    task: str | None = None
+    """Idempotency key: the parent task this run belongs to (None for stateless runs)."""
+    step: int = 0
+    """How many interrupt answers this run carries (0: the first input)."""
+    recheck: bool = False
+    """Look for an earlier run of the same task and step before starting a new one."""
+
+    @property
+    def key(self) -> str | None:
+        """Return the idempotency key sent in the run's metadata."""
+        return f"{self.task}#{self.step}" if self.task else None
 
     @property
     def url(self) -> str:
         """Return the remote's URL (never carries credentials)."""
         return self.clients.url
 
-    def resume(self, answer: Any) -> RemoteRequest:
+    def resume(self, answer: Any, step: int | None = None) -> RemoteRequest:
         """Return the request that resumes the same remote thread with ``answer``."""
         payload = {k: v for k, v in self.payload.items() if k != "input"}
         payload["command"] = {"resume": answer}
-        return RemoteRequest(
-            self.name,
-            self.clients,
-            self.thread_id,
-            payload,
-            self.headers,
-            self.stream,
-            self.caller_ns,
-        )
+        return replace(self, payload=payload, step=self.step + 1 if step is None else step)
 
     def failure(self, error: str, message: str, run_id: str | None = None) -> RemoteRunError:
         """Return the typed error for this request."""
@@ -110,6 +121,7 @@ def build_request(
     if stream is not None:
         modes |= {m for m in stream.modes if m in _RELAYED_MODES}
     payload: dict[str, Any] = {
+        "on_disconnect": "cancel",  # a parent that goes away takes its remote run with it
         "assistant_id": spec.assistant,
         "input": input,
         "stream_mode": sorted("messages-tuple" if m == "messages" else m for m in modes),
@@ -122,7 +134,18 @@ def build_request(
     if chain:
         headers[guard.CALL_CHAIN_HEADER] = chain
         payload["metadata"][guard.CALL_CHAIN_METADATA] = chain
-    return RemoteRequest(name, clients, thread_id, payload, headers, stream, caller_ns)
+    task = f"{name}|{conf.get(CONFIG_KEY_CHECKPOINT_NS, '')}" if thread_id else None
+    return RemoteRequest(
+        name,
+        clients,
+        thread_id,
+        payload,
+        headers,
+        stream,
+        caller_ns,
+        task=task,
+        recheck=bool(conf.get(CONFIG_KEY_RESUMING)) or (task is not None and task in _attempted),
+    )
 
 
 def _config_or_context(conf: Mapping[str, Any], context: Any) -> dict[str, Any]:
@@ -244,11 +267,72 @@ class StreamReader:
         return out
 
 
-def _sdk_kwargs(request: RemoteRequest) -> dict[str, Any]:
+class _Attempts:
+    """Tasks this process already started a remote run for (bounded, oldest dropped)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def add(self, key: str) -> None:
+        with self._lock:
+            self._keys[key] = None
+            self._keys.move_to_end(key)
+            while len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._keys
+
+
+_attempted = _Attempts()
+
+
+def _sdk_kwargs(request: RemoteRequest, created: list[Mapping[str, Any]]) -> dict[str, Any]:
     kwargs = dict(request.payload)
     if "command" in kwargs:
         kwargs.pop("input", None)
-    return {"thread_id": request.thread_id, **kwargs, "headers": request.headers}
+    if request.key:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), TASK_METADATA: request.key}
+    return {
+        "thread_id": request.thread_id,
+        **kwargs,
+        "headers": request.headers,
+        "on_run_created": created.append,
+    }
+
+
+def _earlier_run(runs: Sequence[Mapping[str, Any]], key: str | None) -> Mapping[str, Any] | None:
+    """Return the newest run of this task and step, if it is also the thread's newest run.
+
+    Only then is the thread's state that run's result; anything else runs again.
+    """
+    if not runs or key is None:
+        return None
+    newest = runs[0]
+    if (newest.get("metadata") or {}).get(TASK_METADATA) != key:
+        return None
+    return newest if newest.get("status") in ("pending", "running", "success") else None
+
+
+def _recovered(run: Mapping[str, Any], state: Mapping[str, Any]) -> Outcome:
+    return Outcome(
+        run_id=str(run["run_id"]),
+        values=dict(state.get("values") or {}),
+        interrupts=[dict(i) for i in state.get("interrupts") or []],
+    )
+
+
+def _retry_after(exc: Exception) -> float:
+    """Return how long a 429 or 503 asked us to wait (0 when it did not say)."""
+    if not isinstance(exc, httpx.HTTPStatusError) or exc.response.status_code not in (429, 503):
+        return 0.0
+    try:
+        return min(max(float(exc.response.headers.get("retry-after", 0)), 0.0), RETRY_AFTER_CAP)
+    except ValueError:
+        return 0.0
 
 
 def wrap_http_error(request: RemoteRequest, exc: Exception, run_id: str | None) -> RemoteRunError:
@@ -272,25 +356,79 @@ def _detail(exc: httpx.HTTPStatusError) -> str:
     return str(body)[:500]
 
 
+def recover_sync(request: RemoteRequest) -> Outcome | None:
+    """Return the result of this task's earlier remote run, waiting for it if still going."""
+    client = request.clients.sync()
+    assert request.thread_id is not None
+    run = _earlier_run(client.runs.list(request.thread_id, limit=5), request.key)
+    if run is None:
+        return None
+    if run["status"] != "success":
+        client.runs.join(request.thread_id, run["run_id"])
+        return recover_sync(replace(request, recheck=True))
+    return _recovered(run, client.threads.get_state(request.thread_id))
+
+
+async def recover_async(request: RemoteRequest) -> Outcome | None:
+    """Async ``recover_sync``."""
+    client = request.clients.async_()
+    assert request.thread_id is not None
+    run = _earlier_run(await client.runs.list(request.thread_id, limit=5), request.key)
+    if run is None:
+        return None
+    if run["status"] != "success":
+        await client.runs.join(request.thread_id, run["run_id"])
+        return await recover_async(request)
+    return _recovered(run, await client.threads.get_state(request.thread_id))
+
+
 def run_sync(request: RemoteRequest) -> Outcome:
-    """Run ``request`` with the sync client and return its outcome."""
+    """Run ``request`` with the sync client and return its outcome.
+
+    Reuses the result of an earlier run of the same task when this is a retry
+    or a resume after a crash; cancels the remote run if this call is abandoned.
+    """
+    client = request.clients.sync()
     reader = StreamReader(request)
+    created: list[Mapping[str, Any]] = []
     try:
-        parts: Iterator[Any] = request.clients.sync().runs.stream(**_sdk_kwargs(request))
-        for part in parts:
+        if request.recheck and request.thread_id and (done := recover_sync(request)):
+            return done
+        if request.key:
+            _attempted.add(request.task or "")
+        for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
     except (httpx.HTTPError, httpx.StreamError) as exc:
+        time.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
+    except BaseException:
+        with contextlib.suppress(Exception):
+            for run in created:
+                client.runs.cancel(str(run["thread_id"]), run["run_id"])
+        raise
     return reader.finish()
 
 
 async def run_async(request: RemoteRequest) -> Outcome:
-    """Run ``request`` with the async client of the running loop and return its outcome."""
+    """Async ``run_sync``."""
+    client = request.clients.async_()
     reader = StreamReader(request)
+    created: list[Mapping[str, Any]] = []
     try:
-        parts: AsyncIterator[Any] = request.clients.async_().runs.stream(**_sdk_kwargs(request))
-        async for part in parts:
+        if request.recheck and request.thread_id and (done := await recover_async(request)):
+            return done
+        if request.key:
+            _attempted.add(request.task or "")
+        async for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
     except (httpx.HTTPError, httpx.StreamError) as exc:
+        await asyncio.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
+    except BaseException:
+        with contextlib.suppress(Exception):
+            for run in created:
+                await asyncio.wait_for(
+                    client.runs.cancel(str(run["thread_id"]), run["run_id"]), timeout=5
+                )
+        raise
     return reader.finish()
