@@ -4,7 +4,9 @@ Bare ``RemoteGraph`` builds both clients eagerly per instance, ignores the API
 key in the environment, never closes them, and its async client breaks when
 used from a second event loop. Here each remote has one sync client and one
 async client per running loop, with credentials read from the environment
-when the client is created.
+when the client is created. Connection failures are retried once by the
+transport; everything else is left to the node's ``RetryPolicy``, so one
+policy governs backoff instead of two stacked ones.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import weakref
 from urllib.parse import urlsplit
 
 import httpx
-from langgraph_sdk import get_client, get_sync_client
+import langgraph_sdk
 from langgraph_sdk.client import LangGraphClient, SyncLangGraphClient
 
 from remote_graphs.errors import ConfigError
@@ -56,6 +58,12 @@ def _require_env(spec: RemoteSpec, env: str, what: str) -> str:
     return value
 
 
+def _headers(spec: RemoteSpec) -> dict[str, str]:
+    # Built like the SDK's own get_client, but with only this remote's key:
+    # nothing is read from LANGSMITH_API_KEY unless api_key_env names it.
+    return {"User-Agent": f"langgraph-sdk-py/{langgraph_sdk.__version__}", **auth_headers(spec)}
+
+
 def _timeout(spec: RemoteSpec) -> httpx.Timeout:
     t = spec.timeout
     return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
@@ -81,14 +89,13 @@ class RemoteClients:
         """Return the sync client, creating it on first use."""
         with self._lock:
             if self._sync is None:
-                headers = auth_headers(self.spec)
-                self._sync = get_sync_client(
-                    url=self.url,
-                    # None stops the SDK reading keys from the environment: each
-                    # remote gets only the key its own api_key_env names.
-                    api_key=headers.pop("x-api-key", None),
-                    headers=headers,
-                    timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
+                self._sync = SyncLangGraphClient(
+                    httpx.Client(
+                        base_url=self.url,
+                        transport=httpx.HTTPTransport(retries=self.spec.retry.connect_retries),
+                        timeout=_timeout(self.spec),
+                        headers=_headers(self.spec),
+                    )
                 )
             return self._sync
 
@@ -98,12 +105,13 @@ class RemoteClients:
         with self._lock:
             client = self._async.get(loop)
             if client is None:
-                headers = auth_headers(self.spec)
-                client = get_client(
-                    url=self.url,
-                    api_key=headers.pop("x-api-key", None),
-                    headers=headers,
-                    timeout=_timeout(self.spec),  # type: ignore[arg-type]  # httpx.Timeout is accepted
+                client = LangGraphClient(
+                    httpx.AsyncClient(
+                        base_url=self.url,
+                        transport=httpx.AsyncHTTPTransport(retries=self.spec.retry.connect_retries),
+                        timeout=_timeout(self.spec),
+                        headers=_headers(self.spec),
+                    )
                 )
                 self._async[loop] = client
             return client

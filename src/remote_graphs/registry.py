@@ -49,6 +49,8 @@ class Retry(BaseModel):
     backoff_factor: float = Field(2.0, ge=1)
     max_interval: float = Field(10.0, ge=0)
     jitter: bool = True
+    connect_retries: int = Field(1, ge=0, le=10)
+    """Immediate reconnects by the HTTP transport when a connection cannot be opened."""
 
     def policy(self) -> RetryPolicy:
         """Return the langgraph ``RetryPolicy`` that retries only transient failures."""
