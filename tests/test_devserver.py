@@ -62,12 +62,21 @@ def test_missing_config_is_reported_at_once(tmp_path: Path) -> None:
 def test_server_env_drops_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("http_proxy", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "corp.example")
     env = server_env({"EXTRA": "1"})
     assert "HTTPS_PROXY" not in env
     assert "http_proxy" not in env
-    assert "127.0.0.1" in env["NO_PROXY"]
+    assert env["NO_PROXY"] == "corp.example,127.0.0.1,localhost,::1"
     assert env["EXTRA"] == "1"
+
+
+def test_server_env_is_quiet_but_respects_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LANGGRAPH_CLI_NO_ANALYTICS", raising=False)
+    monkeypatch.setenv("LANGGRAPH_NO_VERSION_CHECK", "false")
+    env = server_env()
     assert env["LANGGRAPH_CLI_NO_ANALYTICS"] == "1"
+    assert env["LANGGRAPH_NO_VERSION_CHECK"] == "false"
+    assert env["LANGSMITH_TRACING"] == "false"  # inherited from the test session, not forced
 
 
 def test_resolve_config_paths_makes_local_paths_absolute(tmp_path: Path) -> None:

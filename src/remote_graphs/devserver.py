@@ -45,14 +45,13 @@ HOST = "127.0.0.1"
 LOG_NAME = "langgraph-dev.log"
 RESOLVED_CONFIG_NAME = "langgraph.resolved.json"
 
-# Variables that would send loopback traffic through a proxy, or make the
-# server call home (analytics, version check, tracing) from tests and local runs.
+# Proxy variables would send loopback traffic to a proxy.
 _PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+# Defaults that keep a local server from calling home (CLI analytics, PyPI version
+# check); a value already in the environment wins. Tracing is left to the caller.
 _QUIET_DEFAULTS = {
     "LANGGRAPH_CLI_NO_ANALYTICS": "1",
     "LANGGRAPH_NO_VERSION_CHECK": "true",
-    "LANGSMITH_TRACING": "false",
-    "LANGCHAIN_TRACING_V2": "false",
     "PYTHONUNBUFFERED": "1",
 }
 
@@ -85,12 +84,12 @@ def langgraph_command() -> list[str]:
 
 
 def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Build the environment for a server process.
+    """Build the environment for a server process from this one.
 
     Proxy variables are removed so that loopback traffic is never sent to a
     proxy, and `NO_PROXY` covers the loopback names for anything the graphs
-    start themselves. Analytics, the PyPI version check and LangSmith tracing
-    are off unless `extra` turns them back on.
+    start themselves. CLI analytics and the PyPI version check are off unless
+    the environment or `extra` sets them. LangSmith tracing is inherited as is.
 
     Args:
         extra: Variables to add or override, applied last.
@@ -100,7 +99,8 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     for name in ("NO_PROXY", "no_proxy"):
         current = env.get(name)
         env[name] = f"{current},{loopback}" if current else loopback
-    env.update(_QUIET_DEFAULTS)
+    for name, value in _QUIET_DEFAULTS.items():
+        env.setdefault(name, value)
     if extra:
         env.update(extra)
     return env
