@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
+import orjson
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Interrupt
 
@@ -122,6 +123,9 @@ def build_request(
         modes |= {m for m in stream.modes if m in _RELAYED_MODES}
     payload: dict[str, Any] = {
         "on_disconnect": "cancel",  # a parent that goes away takes its remote run with it
+        # A dropped stream is rejoined by the SDK; resumable streams replay what
+        # was missed, so the final values are never silently lost.
+        "stream_resumable": True,
         "assistant_id": spec.assistant,
         "input": input,
         "stream_mode": sorted("messages-tuple" if m == "messages" else m for m in modes),
@@ -340,6 +344,10 @@ def wrap_http_error(request: RemoteRequest, exc: Exception, run_id: str | None) 
     if isinstance(exc, httpx.HTTPStatusError):
         detail = exc.response.status_code
         err = request.failure(f"{type(exc).__name__} (HTTP {detail})", _detail(exc), run_id)
+    elif isinstance(exc, orjson.JSONDecodeError):
+        err = request.failure("MalformedStream", f"unreadable event from the remote: {exc}", run_id)
+        err.transient = True
+        return err
     else:
         err = request.failure(type(exc).__name__, str(exc) or repr(exc), run_id)
     err.transient = is_transient(exc)
@@ -360,7 +368,13 @@ def recover_sync(request: RemoteRequest) -> Outcome | None:
     """Return the result of this task's earlier remote run, waiting for it if still going."""
     client = request.clients.sync()
     assert request.thread_id is not None
-    run = _earlier_run(client.runs.list(request.thread_id, limit=5), request.key)
+    try:
+        runs = client.runs.list(request.thread_id, limit=5)
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:  # the remote thread was never created
+            return None
+        raise
+    run = _earlier_run(runs, request.key)
     if run is None:
         return None
     if run["status"] != "success":
@@ -373,7 +387,13 @@ async def recover_async(request: RemoteRequest) -> Outcome | None:
     """Async ``recover_sync``."""
     client = request.clients.async_()
     assert request.thread_id is not None
-    run = _earlier_run(await client.runs.list(request.thread_id, limit=5), request.key)
+    try:
+        runs = await client.runs.list(request.thread_id, limit=5)
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:
+            return None
+        raise
+    run = _earlier_run(runs, request.key)
     if run is None:
         return None
     if run["status"] != "success":
@@ -398,7 +418,7 @@ def run_sync(request: RemoteRequest) -> Outcome:
             _attempted.add(request.task or "")
         for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
-    except (httpx.HTTPError, httpx.StreamError) as exc:
+    except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         time.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
     except BaseException:
@@ -421,7 +441,7 @@ async def run_async(request: RemoteRequest) -> Outcome:
             _attempted.add(request.task or "")
         async for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
-    except (httpx.HTTPError, httpx.StreamError) as exc:
+    except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         await asyncio.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
     except BaseException:

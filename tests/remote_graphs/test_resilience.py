@@ -1,0 +1,127 @@
+"""Faults injected on the fake server: transient ones are retried, permanent ones fail clearly.
+
+For every fault the test records the outcome, that the parent checkpoint is
+intact (the thread resumes from it once the fault is gone) and how many remote
+runs executed, so a retry never runs a remote step twice.
+"""
+
+import uuid
+from typing import Any
+
+import httpx
+
+import pytest
+from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import START, MessagesState, StateGraph
+
+from remote_graphs import RemoteRunError, remote_node, thread_config
+from remote_graphs.testing import Fault
+
+STREAM = "/threads/*/runs/stream"
+FAST_RETRY = {"max_attempts": 3, "initial_interval": 0.01, "max_interval": 0.05, "jitter": False}
+
+
+def build(spec: Any, pool: Any, **extra: Any) -> Any:
+    node = remote_node(spec("echo", retry=FAST_RETRY, **extra), pool=pool)
+    builder = StateGraph(MessagesState).add_node(node, retry_policy=node.retry_policy)
+    return builder.add_edge(START, "echo").compile(checkpointer=InMemorySaver())
+
+
+TRANSIENT = {
+    "429 Retry-After": Fault.status(429, {"detail": "slow down"}, headers={"Retry-After": "0.2"}),
+    "500": Fault.status(500, "Internal Server Error"),
+    "502": Fault.status(502, {"detail": "bad gateway"}),
+    "503": Fault.status(503, {"detail": "unavailable"}),
+    "connection closed": Fault.disconnect(),
+    "stream cut after the final event": Fault.cut_stream(after_events=3),
+    "stream cut mid-way": Fault.cut_stream(after_events=1),
+    "malformed SSE": Fault.malformed_sse(after_events=1),
+}
+
+
+@pytest.mark.parametrize("fault", TRANSIENT.values(), ids=TRANSIENT.keys())
+def test_transient_fault_is_retried_and_runs_once(
+    fake: Any, spec: Any, pool: Any, fault: Fault
+) -> None:
+    graph = build(spec, pool)
+    cfg = thread_config()
+    fake.inject(fault, method="POST", path=STREAM, times=1)
+    try:
+        out = graph.invoke({"messages": [HumanMessage("hi")]}, cfg)
+    finally:
+        fake.clear_faults()
+    assert [m.text for m in out["messages"]] == ["hi", "echo: hi"]
+    fake.wait_for_runs()
+    runs = httpx.get(f"{fake.url}/threads/{_child(cfg)}/runs").json()
+    assert [r["status"] for r in runs].count("success") == 1, "the remote step ran twice"
+    state = httpx.get(f"{fake.url}/threads/{_child(cfg)}/state").json()
+    assert [m["content"] for m in state["values"]["messages"]] == ["hi", "echo: hi"]
+
+
+PERMANENT = {
+    "400": (Fault.status(400, {"detail": "bad"}), "HTTP 400"),
+    "401": (Fault.status(401, {"detail": "no key"}), "HTTP 401"),
+    "403": (Fault.status(403, {"detail": "forbidden"}), "HTTP 403"),
+    "404": (Fault.status(404, {"detail": "gone"}), "HTTP 404"),
+    "422": (Fault.status(422, {"detail": "invalid"}), "HTTP 422"),
+    "remote error event": (Fault.error_event("ValueError", "bad input"), "ValueError: bad input"),
+}
+
+
+@pytest.mark.parametrize(("fault", "message"), PERMANENT.values(), ids=PERMANENT.keys())
+def test_permanent_fault_fails_once_and_the_thread_resumes(
+    fake: Any, spec: Any, pool: Any, fault: Fault, message: str
+) -> None:
+    graph = build(spec, pool)
+    cfg = thread_config()
+    rule = fake.inject(fault, method="POST", path=STREAM)
+    try:
+        with pytest.raises(RemoteRunError, match=message) as info:
+            graph.invoke({"messages": [HumanMessage("hi")]}, cfg)
+    finally:
+        fake.clear_faults()
+    assert rule.hits == 1, "a permanent failure must not be retried"
+    assert info.value.remote == "echo" and not info.value.transient
+    saved = graph.get_state(cfg)
+    assert saved.next == ("echo",)
+    assert [m.text for m in saved.values["messages"]] == ["hi"]
+    out = graph.invoke(None, cfg)
+    assert [m.text for m in out["messages"]] == ["hi", "echo: hi"]
+
+
+def test_timeout_is_retried(fake: Any, spec: Any, pool: Any) -> None:
+    graph = build(spec, pool, timeout={"read": 0.3})
+    fake.inject(Fault.latency(0.6), method="POST", path=STREAM, times=1)
+    try:
+        out = graph.invoke({"messages": [HumanMessage("hi")]}, thread_config())
+    finally:
+        fake.clear_faults()
+    assert out["messages"][-1].text == "echo: hi"
+
+
+def test_refused_connection_is_retried_then_reported(
+    spec: Any, pool: Any, refused_url: str
+) -> None:
+    node = remote_node(
+        {"name": "gone", "url": refused_url, "graph_id": "echo", "retry": FAST_RETRY}, pool=pool
+    )
+    builder = StateGraph(MessagesState).add_node(node, retry_policy=node.retry_policy)
+    graph = builder.add_edge(START, "gone").compile(checkpointer=InMemorySaver())
+    cfg = thread_config()
+    with pytest.raises(RemoteRunError, match="ConnectError") as info:
+        graph.invoke({"messages": [HumanMessage("hi")]}, cfg)
+    assert info.value.transient and info.value.url == refused_url
+    assert graph.get_state(cfg).next == ("gone",)
+
+
+def test_slow_remote_is_waited_for(fake: Any, spec: Any, pool: Any) -> None:
+    node = remote_node(
+        spec("slow"), pool=pool, input=lambda s: {"seconds": 0.3}, output=lambda v: {}
+    )
+    graph = StateGraph(MessagesState).add_node(node).add_edge(START, "slow").compile()
+    assert graph.invoke({"messages": []}) == {"messages": []}
+
+
+def _child(cfg: Any) -> str:
+    return str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "echo"))
