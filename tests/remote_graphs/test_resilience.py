@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import httpx
-
 import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
