@@ -1,0 +1,1 @@
+"""Graph wiring that langgraph.json files point at: the orchestrator and its example children."""
