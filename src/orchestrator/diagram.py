@@ -1,0 +1,67 @@
+"""The README's picture of the orchestrator, generated from the compiled graph.
+
+    python -m orchestrator.diagram --write   # refresh README.md
+
+A test compares the README with this output, so the picture cannot drift
+from the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from remote_graphs import RemoteNode
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+START, END = "<!-- graph:start -->", "<!-- graph:end -->"
+
+
+def mermaid(graph: Any) -> str:
+    """Return the graph as mermaid, remote nodes labelled with the remote they call."""
+    text = str(graph.get_graph().draw_mermaid())
+    text = text.split("---\n", 2)[-1]  # drop the front matter some renderers reject
+    for name, node in graph.builder.nodes.items():
+        if isinstance(node.runnable, RemoteNode):
+            label = f'{name}["{name}<br/><i>remote: {node.runnable.spec.name}</i>"]:::remote'
+            text = re.sub(
+                rf"^\t{re.escape(name)}\({re.escape(name)}\)$", f"\t{label}", text, flags=re.M
+            )
+    return text.rstrip() + "\n\tclassDef remote fill:#fde8c8\n"
+
+
+def readme_block(graph: Any) -> str:
+    """Return the README block, markers included."""
+    return f"{START}\n```mermaid\n{mermaid(graph)}```\n{END}"
+
+
+def current_block(readme: str) -> str:
+    """Return the block now in the README (empty when the markers are missing)."""
+    match = re.search(rf"{re.escape(START)}.*?{re.escape(END)}", readme, flags=re.S)
+    return match.group(0) if match else ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the diagram, or write it into the README with ``--write``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update README.md in place")
+    args = parser.parse_args(argv)
+    from graphs.orchestrator import graph
+
+    block = readme_block(graph)
+    if not args.write:
+        sys.stdout.write(block + "\n")
+        return 0
+    text = README.read_text(encoding="utf-8")
+    old = current_block(text)
+    if not old:
+        raise SystemExit(f"{README} has no {START} ... {END} markers")
+    README.write_text(text.replace(old, block), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
