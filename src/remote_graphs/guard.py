@@ -70,9 +70,12 @@ def normalize_url(url: str) -> str:
     if _is_local_host(host):
         host = "localhost"
     try:
-        port = parts.port or _DEFAULT_PORTS[scheme]
+        port = parts.port
     except ValueError as exc:
         raise ConfigError(f"bad port in URL {url!r}: {exc}") from None
+    if port == 0:
+        raise ConfigError(f"bad port in URL {url!r}: port 0 cannot be called")
+    port = port or _DEFAULT_PORTS[scheme]
     path = parts.path.rstrip("/")
     return f"{scheme}://{host}:{port}{path}"
 
