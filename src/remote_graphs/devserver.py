@@ -346,7 +346,7 @@ def resolve_config_paths(config: dict[str, Any], base: Path) -> dict[str, Any]:
 
     Covers graph sources (`./graphs.py:echo`; module sources such as
     `pkg.mod:graph` are left alone), local dependencies (`.`, `./lib`), an env
-    file, and the `auth.path` / `http.app` sources.
+    file, and the `auth.path`, `http.app` and `checkpointer.path` sources.
 
     Args:
         config: The parsed `langgraph.json`.
@@ -374,7 +374,7 @@ def resolve_config_paths(config: dict[str, Any], base: Path) -> dict[str, Any]:
     ]
     if isinstance(config.get("env"), str):
         out["env"] = str((base / config["env"]).resolve())
-    for section, key in (("auth", "path"), ("http", "app")):
+    for section, key in (("auth", "path"), ("http", "app"), ("checkpointer", "path")):
         block = config.get(section)
         if isinstance(block, dict) and isinstance(block.get(key), str):
             out[section] = {**block, key: source(block[key])}

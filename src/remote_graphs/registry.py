@@ -94,7 +94,7 @@ class RemoteSpec(BaseModel):
     allow_insecure_http: bool = False
     """Allow sending credentials over plain http to a non-loopback host."""
     forward_user: bool = False
-    """Forward the calling user's identity to this remote (see the auth module)."""
+    """Send the calling user's identity (``x-remote-graphs-user``) to this remote."""
     timeout: Timeouts = Field(default_factory=Timeouts)  # type: ignore[arg-type]
     retry: Retry = Field(default_factory=Retry)  # type: ignore[arg-type]
 

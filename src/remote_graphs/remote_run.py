@@ -32,6 +32,8 @@ CONFIG_KEY_CHECKPOINT_NS = "checkpoint_ns"
 CONFIG_KEY_RESUMING = "__pregel_resuming"
 TASK_METADATA = "remote_graphs_task"
 RETRY_AFTER_CAP = 60.0
+USER_HEADER = "x-remote-graphs-user"
+"""Carries the calling user's identity to remotes declared with ``forward_user = true``."""
 NS_SEP = "|"
 INTERRUPT = "__interrupt__"
 _RELAYED_MODES = {"values", "updates", "messages", "custom", "debug", "tasks", "checkpoints"}
@@ -135,6 +137,8 @@ def build_request(
     }
     payload.update(_config_or_context(conf, context))
     headers = tracing_headers()
+    if spec.forward_user and (user := conf.get("langgraph_auth_user_id")):
+        headers[USER_HEADER] = str(user)
     if chain:
         headers[guard.CALL_CHAIN_HEADER] = chain
         payload["metadata"][guard.CALL_CHAIN_METADATA] = chain
