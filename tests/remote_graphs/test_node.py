@@ -288,7 +288,9 @@ def test_tracing_headers_sent_without_mutating_caller_headers(
 def test_user_identity_forwarded_only_where_declared(fake: Any, spec: Any, pool: Any) -> None:
     cfg = thread_config(langgraph_auth_user_id="alice")
     chain_graph(remote_node(spec("echo"), pool=pool)).invoke({"messages": [HumanMessage("x")]}, cfg)
-    assert "x-remote-graphs-user" not in fake.requests_to("POST", "/threads/*/runs/stream")[-1].headers
+    assert (
+        "x-remote-graphs-user" not in fake.requests_to("POST", "/threads/*/runs/stream")[-1].headers
+    )
     trusted = remote_node(spec("echo", forward_user=True), name="trusted", pool=pool)
     chain_graph(trusted).invoke({"messages": [HumanMessage("x")]}, cfg)
     sent = fake.requests_to("POST", "/threads/*/runs/stream")[-1]
