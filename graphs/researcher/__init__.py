@@ -1,0 +1,1 @@
+"""The researcher deployment's graph wiring."""

@@ -1,0 +1,1 @@
+"""The writer deployment's graph wiring."""

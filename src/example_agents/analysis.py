@@ -1,0 +1,189 @@
+"""The analyst's report: compute what the request asks, and summarise the figures around it.
+
+Two kinds of work, both shown with their inputs so a reader can check them:
+
+* expressions written in the request (``(9200 - 2190) / 2190``, ``mean(24, 35, 45)``)
+  are computed with the safe calculator;
+* figures found in the request and in the other agents' notes are grouped by unit and
+  summarised (count, sum, mean, median, min, max, standard deviation). When the
+  request asks for a calculation ("What is the average of their capacity factors?"),
+  only the figures whose sentences share the most words with that question are used.
+
+The report starts with a line beginning ``Analysis`` and lists results as ``- `` items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from example_agents.calculator import CalculationError, evaluate, format_number, summarize
+from example_agents.figures import Quantity, find_expressions, find_quantities, split_sentences
+from example_agents.text import content_words
+
+__all__ = ["ANALYSIS_HEADER", "MAX_GROUPS", "analyze", "focus_words", "select_relevant"]
+
+ANALYSIS_HEADER = "Analysis"
+MAX_GROUPS = 3
+"""At most this many units are summarised, the largest groups first."""
+NOTHING_TO_DO = (
+    f"{ANALYSIS_HEADER}: I found no expression and no figures to compute with. "
+    'Write an expression such as "mean(24, 35, 45)" or "(9200 - 2190) / 2190", '
+    "or ask the researcher for figures first."
+)
+OPERATION_WORDS = content_words(
+    "average averages mean median sum total add compute calculate calculation difference "
+    "ratio compare comparison deviation stdev spread minimum maximum min max highest lowest "
+    "largest smallest combined percentage figure figures number numbers value values what"
+)
+"""Words that ask for a calculation; they say what to do, not what to do it with."""
+
+
+def analyze(request: str, notes: Sequence[str] = ()) -> str:
+    """Return the analyst's report for ``request``, using the figures in ``notes`` too.
+
+    Args:
+        request: The latest human message; its expressions are computed.
+        notes: Other agents' messages of the same turn, e.g. the researcher's findings.
+    """
+    expressions = find_expressions(request)
+    lines = [_computed(m.original, m.expression) for m in expressions]
+    in_request = find_quantities(_without(request, [(m.start, m.end) for m in expressions]))
+    asked = [f for f in in_request if not f.source]
+    found = [f for f in in_request if f.source] + [f for n in notes for f in find_quantities(n)]
+    selected, matched = select_relevant(_unique(asked), _unique(found), request)
+    lines += _summaries(selected)
+    if not lines:
+        return NOTHING_TO_DO
+    about = f" of figures about {', '.join(sorted(matched))}" if matched else ""
+    return "\n".join([f"{ANALYSIS_HEADER}{about}:", *lines])
+
+
+def focus_words(request: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the words that say what to compute with, and the rest of the request's words.
+
+    The first set comes from the request's sentences that ask for a calculation ("What
+    is the average of their capacity factors?"), the second from its other sentences
+    ("How much do solar panels produce?"), which tell which figures "their" means.
+    Without a sentence that asks, every word is in the first set. Calculation words,
+    numbers and lines that quote findings (``(source: ...)``) are left out.
+    """
+    own = " ".join(line for line in request.splitlines() if "(source: " not in line)
+    sentences = split_sentences(own)
+    asking = [s for s in sentences if content_words(s) & OPERATION_WORDS] or sentences
+    others = [s for s in sentences if s not in asking]
+    focus = _words(asking)
+    if not focus:  # "What is their total?": what "their" means is in the other sentences
+        return _words(others), frozenset()
+    return focus, _words(others) - focus
+
+
+def _words(sentences: Sequence[str]) -> frozenset[str]:
+    words = frozenset().union(*(content_words(s) for s in sentences))
+    return frozenset(w for w in words - OPERATION_WORDS if not w.isdigit())
+
+
+def select_relevant(
+    asked: Sequence[Quantity], found: Sequence[Quantity], request: str
+) -> tuple[list[Quantity], frozenset[str]]:
+    """Keep the figures that best fit the request; return them and the request words matched.
+
+    Figures written in the request itself come first. Other figures are ranked by the
+    focus words (see ``focus_words``) their sentence shares, then those their whole
+    passage shares, then the context words their sentence shares. The highest rank
+    that still leaves at least two figures wins, so that an average has something to
+    average. When nothing matches, every figure is kept and no words are reported.
+
+    Args:
+        asked: Figures in the request's own words.
+        found: Figures in the notes, or quoted in the request with their source.
+        request: The latest human message.
+    """
+    focus, context = focus_words(request)
+    figures = [*asked, *found]
+
+    def rank(f: Quantity) -> tuple[int, int, int, int]:
+        sentence = content_words(f.sentence)
+        return (
+            int(f in asked),
+            len(sentence & focus),
+            len(content_words(f.passage) & focus),
+            len(sentence & context),
+        )
+
+    ranks = [rank(f) for f in figures]
+    if not any(any(r[:3]) for r in ranks):
+        return list(figures), frozenset()
+    chosen: list[Quantity] = []
+    for threshold in sorted({r for r in ranks if any(r[:3])}, reverse=True):
+        chosen = [f for f, r in zip(figures, ranks, strict=True) if r >= threshold]
+        if len(chosen) >= 2:
+            break
+    matched = frozenset().union(*(content_words(f.passage) & focus for f in chosen))
+    return chosen, matched
+
+
+def _computed(original: str, expression: str) -> str:
+    try:
+        return f"- {original} = {format_number(evaluate(expression))}"
+    except CalculationError as exc:
+        return f"- could not compute {original}: {exc}"
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Blank out the given spans, so an expression's numbers are not figures as well."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _unique(figures: Sequence[Quantity]) -> list[Quantity]:
+    """Drop repeats: parallel research branches often quote the same passage."""
+    seen: set[tuple[float, str, str, str]] = set()
+    unique = []
+    for f in figures:
+        key = (float(f.value), f.unit, f.sentence, f.source)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _summaries(figures: Sequence[Quantity]) -> list[str]:
+    by_unit = sorted(figures, key=lambda f: f.unit)
+    groups = [(unit, list(group)) for unit, group in groupby(by_unit, key=lambda f: f.unit)]
+    order = {f.unit: i for i, f in reversed(list(enumerate(figures)))}
+    groups.sort(key=lambda g: (-len(g[1]), order[g[0]]))
+    # A lone figure beside a real group is usually noise; keep it only when alone.
+    if len(groups[0][1]) > 1:
+        groups = [g for g in groups if len(g[1]) > 1]
+    return [_summary(unit, group) for unit, group in groups[:MAX_GROUPS]]
+
+
+def _summary(unit: str, group: Sequence[Quantity]) -> str:
+    s = summarize([f.value for f in group])
+
+    def show(value: float) -> str:
+        return _with_unit(format_number(value), unit)
+
+    values = ", ".join(show(f.value) + (f" ({f.source})" if f.source else "") for f in group)
+    label = f"in {unit}" if unit else "without a unit"
+    if s.count == 1:
+        return f"- 1 figure {label}: {values}"
+    stats = [
+        f"mean {show(s.mean)}",
+        f"median {show(s.median)}",
+        f"min {show(s.minimum)}",
+        f"max {show(s.maximum)}",
+        f"sum {show(s.total)}",
+    ]
+    if s.stdev is not None:
+        stats.append(f"standard deviation {show(s.stdev)}")
+    return f"- {s.count} figures {label}: {values}; {', '.join(stats)}"
+
+
+def _with_unit(number: str, unit: str) -> str:
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in {"%", "°C", "°F"} else f"{number} {unit}"
