@@ -15,13 +15,19 @@ The report starts with a line beginning ``Analysis`` and lists results as ``- ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 
 from example_agents.calculator import CalculationError, evaluate, format_number, summarize
 from example_agents.figures import Quantity, find_expressions, find_quantities, split_sentences
 from example_agents.text import content_words
 
-__all__ = ["ANALYSIS_HEADER", "MAX_GROUPS", "analyze", "focus_words", "select_relevant"]
+__all__ = [
+    "ANALYSIS_HEADER",
+    "MAX_GROUPS",
+    "analyze",
+    "asks_for_calculation",
+    "focus_words",
+    "select_relevant",
+]
 
 ANALYSIS_HEADER = "Analysis"
 MAX_GROUPS = 3
@@ -51,8 +57,8 @@ def analyze(request: str, notes: Sequence[str] = ()) -> str:
     in_request = find_quantities(_without(request, [(m.start, m.end) for m in expressions]))
     asked = [f for f in in_request if not f.source]
     found = [f for f in in_request if f.source] + [f for n in notes for f in find_quantities(n)]
-    selected, matched = select_relevant(_unique(asked), _unique(found), request)
-    lines += _summaries(selected)
+    groups, matched = select_relevant(_unique(asked), _unique(found), request)
+    lines += [_summary(unit, group) for unit, group in groups]
     if not lines:
         return NOTHING_TO_DO
     about = f" of figures about {', '.join(sorted(matched))}" if matched else ""
@@ -85,14 +91,16 @@ def _words(sentences: Sequence[str]) -> frozenset[str]:
 
 def select_relevant(
     asked: Sequence[Quantity], found: Sequence[Quantity], request: str
-) -> tuple[list[Quantity], frozenset[str]]:
-    """Keep the figures that best fit the request; return them and the request words matched.
+) -> tuple[list[tuple[str, list[Quantity]]], frozenset[str]]:
+    """Choose the figures that fit the request, grouped by unit; return them and the words matched.
 
-    Figures written in the request itself come first. Other figures are ranked by the
-    focus words (see ``focus_words``) their sentence shares, then those their whole
-    passage shares, then the context words their sentence shares. The highest rank
-    that still leaves at least two figures wins, so that an average has something to
-    average. When nothing matches, every figure is kept and no words are reported.
+    Each figure is ranked by: written in the request itself; focus words (see
+    ``focus_words``) its sentence shares; focus words its whole passage shares;
+    context words its sentence shares. Figures with no match at all are dropped
+    (when nothing matches, every figure is kept, in the largest units). Only the units
+    whose figures match best are kept. Within a unit, the highest rank that still
+    leaves at least two figures wins when the request asks for a calculation, so that
+    an average has something to average; otherwise the best figure alone may do.
 
     Args:
         asked: Figures in the request's own words.
@@ -101,26 +109,76 @@ def select_relevant(
     """
     focus, context = focus_words(request)
     figures = [*asked, *found]
-
-    def rank(f: Quantity) -> tuple[int, int, int, int]:
-        sentence = content_words(f.sentence)
-        return (
+    ranks = {
+        id(f): (
             int(f in asked),
-            len(sentence & focus),
+            len(content_words(f.sentence) & focus),
             len(content_words(f.passage) & focus),
-            len(sentence & context),
+            len(content_words(f.sentence) & context),
         )
+        for f in figures
+    }
+    candidates = [f for f in figures if any(ranks[id(f)][:3])]
+    if not candidates:
+        return _largest_groups(_by_unit(figures)), frozenset()
+    groups = _by_unit(candidates)
 
-    ranks = [rank(f) for f in figures]
-    if not any(any(r[:3]) for r in ranks):
-        return list(figures), frozenset()
-    chosen: list[Quantity] = []
-    for threshold in sorted({r for r in ranks if any(r[:3])}, reverse=True):
-        chosen = [f for f, r in zip(figures, ranks, strict=True) if r >= threshold]
-        if len(chosen) >= 2:
-            break
-    matched = frozenset().union(*(content_words(f.passage) & focus for f in chosen))
+    def strength(group: list[Quantity]) -> tuple[int, int, int]:
+        asked, sentence = max(ranks[id(f)][:2] for f in group)
+        return asked, sentence, sum(ranks[id(f)][:2] == (asked, sentence) for f in group)
+
+    best = max(strength(group) for _, group in groups)
+    wanted = 2 if asks_for_calculation(request) else 1
+    chosen = [
+        (unit, _best_of(group, ranks, wanted)) for unit, group in groups if strength(group) == best
+    ][:MAX_GROUPS]
+    matched = frozenset().union(
+        *(content_words(f.passage) & focus for _, group in chosen for f in group)
+    )
     return chosen, matched
+
+
+def asks_for_calculation(request: str) -> bool:
+    """Tell whether the request uses a word that asks for a calculation ("average"...)."""
+    return bool(content_words(request) & OPERATION_WORDS - {"what"})
+
+
+Rank = tuple[int, int, int, int]
+
+
+def _best_of(group: list[Quantity], ranks: dict[int, Rank], wanted: int) -> list[Quantity]:
+    """Keep the best-ranked figures of one unit: at least ``wanted`` of them when there are."""
+
+    def key(f: Quantity) -> tuple[int, int, int]:
+        asked, sentence, _passage, context = ranks[id(f)]
+        return asked, sentence, context
+
+    for threshold in sorted({key(f) for f in group}, reverse=True):
+        kept = [f for f in group if key(f) >= threshold]
+        if len(kept) >= wanted:
+            return kept
+    return group
+
+
+def _by_unit(figures: Sequence[Quantity]) -> list[tuple[str, list[Quantity]]]:
+    """Group figures by unit, units in order of first appearance, figures in order."""
+    groups: dict[str, list[Quantity]] = {}
+    for f in figures:
+        groups.setdefault(f.unit, []).append(f)
+    return list(groups.items())
+
+
+def _largest_groups(
+    groups: Sequence[tuple[str, list[Quantity]]],
+) -> list[tuple[str, list[Quantity]]]:
+    """Keep at most ``MAX_GROUPS`` units, the largest first (stable for ties).
+
+    A lone figure beside a real group is usually noise, so it is kept only when alone.
+    """
+    ordered = sorted(groups, key=lambda g: -len(g[1]))
+    if ordered and len(ordered[0][1]) > 1:
+        ordered = [g for g in ordered if len(g[1]) > 1]
+    return ordered[:MAX_GROUPS]
 
 
 def _computed(original: str, expression: str) -> str:
@@ -150,17 +208,6 @@ def _unique(figures: Sequence[Quantity]) -> list[Quantity]:
     return unique
 
 
-def _summaries(figures: Sequence[Quantity]) -> list[str]:
-    by_unit = sorted(figures, key=lambda f: f.unit)
-    groups = [(unit, list(group)) for unit, group in groupby(by_unit, key=lambda f: f.unit)]
-    order = {f.unit: i for i, f in reversed(list(enumerate(figures)))}
-    groups.sort(key=lambda g: (-len(g[1]), order[g[0]]))
-    # A lone figure beside a real group is usually noise; keep it only when alone.
-    if len(groups[0][1]) > 1:
-        groups = [g for g in groups if len(g[1]) > 1]
-    return [_summary(unit, group) for unit, group in groups[:MAX_GROUPS]]
-
-
 def _summary(unit: str, group: Sequence[Quantity]) -> str:
     s = summarize([f.value for f in group])
 
@@ -176,6 +223,7 @@ def _summary(unit: str, group: Sequence[Quantity]) -> str:
         f"median {show(s.median)}",
         f"min {show(s.minimum)}",
         f"max {show(s.maximum)}",
+        f"range {show(s.maximum - s.minimum)}",
         f"sum {show(s.total)}",
     ]
     if s.stdev is not None:
