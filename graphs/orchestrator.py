@@ -19,7 +19,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
-from orchestrator.context import Context
+from orchestrator.context import Context, context_of
 from orchestrator.model import load_chat_model
 from orchestrator.planning import has_numbers, split_task
 from orchestrator.state import Question, State
@@ -67,12 +67,13 @@ def route_findings(state: State) -> str:
 
 def route_request(state: State, runtime: Runtime[Context]) -> str:
     """Choose the pipeline or the supervisor, as the run's context says."""
-    return "supervise" if runtime.context.mode == "supervisor" else "plan"
+    return "supervise" if context_of(runtime.context).mode == "supervisor" else "plan"
 
 
 def supervise(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Let a tool-calling agent, on the run's chat model, decide which remotes to ask."""
-    agent = create_agent(load_chat_model(runtime.context.model), tools, name="supervisor")
+    model = load_chat_model(context_of(runtime.context).model)
+    agent = create_agent(model, tools, name="supervisor")
     result = agent.invoke(cast(Any, {"messages": state["messages"]}))
     known = {m.id for m in state["messages"]}
     return {"messages": [m for m in result["messages"] if m.id not in known]}

@@ -27,3 +27,10 @@ class Context:
         },
     )
     """How the request is handled: the fixed pipeline or the tool-calling supervisor."""
+
+
+def context_of(value: Context | dict[str, object] | None) -> Context:
+    """Return the run's context, with defaults when the caller sent none."""
+    if isinstance(value, Context):
+        return value
+    return Context(**(value or {}))  # type: ignore[arg-type]
