@@ -201,10 +201,17 @@ def test_sdk_stream_subgraph_namespaces(server: FakeAgentServer) -> None:
 
 def test_sdk_stream_debug_and_error_event(server: FakeAgentServer) -> None:
     client = get_sync_client(url=server.url, api_key=None)
-    debug = [p for p in client.runs.stream(None, "echo", input=HI, stream_mode="debug")]
+    thread = client.threads.create()
+    modes: Any = ["debug", "checkpoints"]
+    debug = list(client.runs.stream(thread["thread_id"], "echo", input=HI, stream_mode=modes))
     checkpoint = next(p.data for p in debug if p.event == "debug")
     assert checkpoint["type"] == "checkpoint"
     assert "checkpoint" in checkpoint["payload"]
+    assert any(p.event == "checkpoints" for p in debug)
+    # Stateless runs have no checkpointer on the server, hence no checkpoint events.
+    stateless = list(client.runs.stream(None, "echo", input=HI, stream_mode=modes))
+    assert [p.data["type"] for p in stateless if p.event == "debug"] == ["task", "task_result"]
+    assert not [p for p in stateless if p.event == "checkpoints"]
     parts = list(client.runs.stream(None, "failing", input=HI))
     assert parts[-1].event == "error"
     assert parts[-1].data == {"error": "ValueError", "message": "boom: deliberate failure"}
@@ -325,7 +332,11 @@ def test_assistants(server: FakeAgentServer) -> None:
     assert len(client.assistants.search(limit=100)) == len(GRAPHS)
     schemas = client.assistants.get_schemas(assistant_id_for("asker"))
     assert schemas["graph_id"] == "asker"
-    assert httpx.get(f"{server.url}/ok").json() == {"ok": True}
+    assert schemas["state_schema"]["properties"]["question"]["type"] == "string"
+    echo_state = client.assistants.get_schemas(assistant_id_for("echo"))["state_schema"]
+    assert echo_state["properties"]["log"]["type"] == "array"
+    assert "$defs" in echo_state
+    assert httpx.get(f"{server.url}/ok").json() == {"ok": True, "services": {}}
     assert httpx.get(f"{server.url}/info").json()["version"] == "0.16.7"
 
 
@@ -342,8 +353,31 @@ def test_run_config_metadata_and_headers() -> None:
         assert configurable["x-tenant-tag"] == "blue"
         assert "x-api-key" not in configurable
         assert got["metadata"]["m"] == 1
+        # The server records the attempt metadata in the run once it has started it.
+        assert got["kwargs"]["config"]["metadata"]["run_attempt"] == 1
+        assert got["kwargs"]["config"]["metadata"]["langgraph_api_url"] == server.url
+        assert configurable["__pregel_node_finished"] is None
         state = client.threads.get_state(thread["thread_id"])
         assert state["metadata"]["langgraph_api_url"] == server.url
+        assert state["metadata"]["thread_id"] == thread["thread_id"]
+        history = client.threads.get_history(thread["thread_id"], limit=10)
+        assert {h["metadata"]["thread_id"] for h in history} == {thread["thread_id"]}
+        filtered = client.threads.get_history(
+            thread["thread_id"], metadata={"thread_id": thread["thread_id"], "source": "loop"}
+        )
+        assert filtered and {h["metadata"]["source"] for h in filtered} == {"loop"}
+
+
+def test_first_run_metadata_names_the_graph(server: FakeAgentServer) -> None:
+    """A run on a fresh thread sees the thread metadata the run itself just set."""
+    client = get_sync_client(url=server.url, api_key=None)
+    thread = client.threads.create()
+    run = client.runs.create(thread["thread_id"], "failing", input=HI)
+    client.runs.join(thread["thread_id"], run["run_id"])
+    got = client.runs.get(thread["thread_id"], run["run_id"])
+    assert got["status"] == "error"
+    assert got["metadata"]["graph_id"] == "failing"
+    assert got["kwargs"]["config"]["metadata"]["graph_id"] == "failing"
 
 
 def test_multitask_enqueue_serialises_and_reject_conflicts(server: FakeAgentServer) -> None:

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import langgraph.version
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -108,6 +108,37 @@ def _patch_interrupt(interrupt: Any) -> dict[str, Any]:
     return patched
 
 
+def _wire_metadata(state: StateSnapshot) -> dict[str, Any] | None:
+    """Return a checkpoint's metadata with the ``thread_id`` the server reports.
+
+    langgraph leaves ``thread_id`` out of checkpoint metadata, but the server's
+    checkpointer stores it (from the run's config metadata), so every
+    ThreadState it returns has it. Adding it on read keeps that true for any
+    checkpointer given to the fake.
+    """
+    if state.metadata is None:
+        return None
+    metadata: dict[str, Any] = dict(state.metadata)
+    thread_id = (state.config or {}).get("configurable", {}).get("thread_id")
+    if thread_id and "thread_id" not in metadata:
+        metadata["thread_id"] = thread_id
+    return metadata
+
+
+def _history_filter(raw: Any, thread_id: str) -> dict[str, Any] | Literal[False] | None:
+    """Turn a history ``metadata`` filter into one the checkpointer can apply.
+
+    ``thread_id`` is added to metadata on read (see ``_wire_metadata``), so it
+    is checked here instead. Returns False when it names another thread.
+    """
+    if not isinstance(raw, dict):
+        return None
+    metadata = dict(raw)
+    if "thread_id" in metadata and str(metadata.pop("thread_id")) != thread_id:
+        return False
+    return metadata
+
+
 def snapshot_to_wire(state: StateSnapshot) -> dict[str, Any]:
     """Convert a StateSnapshot to the ThreadState JSON shape of the server."""
     return {
@@ -128,7 +159,7 @@ def snapshot_to_wire(state: StateSnapshot) -> dict[str, Any]:
             }
             for t in state.tasks
         ],
-        "metadata": state.metadata,
+        "metadata": _wire_metadata(state),
         "created_at": state.created_at,
         "checkpoint": runnable_config_to_checkpoint(state.config),
         "parent_checkpoint": runnable_config_to_checkpoint(state.parent_config),
@@ -182,6 +213,11 @@ class Deployment:
         self.saver = checkpointer if checkpointer is not None else InMemorySaver()
         self.graphs: dict[str, Pregel[Any, Any, Any, Any]] = {
             gid: graph.copy(update={"checkpointer": self.saver}) for gid, graph in graphs.items()
+        }
+        # The server runs stateless runs without a checkpointer: they write no
+        # checkpoints, so they stream no ``checkpoints`` or debug checkpoint events.
+        self._stateless_graphs = {
+            gid: graph.copy(update={"checkpointer": None}) for gid, graph in graphs.items()
         }
         self.log = log
         self.api_url = api_url
@@ -347,7 +383,9 @@ class Deployment:
             before_config = {"configurable": {"checkpoint_id": before}}
         elif isinstance(before, dict):
             before_config = before if "configurable" in before else {"configurable": before}
-        metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+        metadata = _history_filter(body.get("metadata"), thread["thread_id"])
+        if metadata is False:
+            return []
 
         async def collect() -> list[dict[str, Any]]:
             return [
@@ -466,7 +504,6 @@ class Deployment:
                     "Thread is already running a task. Wait for it to finish or choose a different "
                     "multitask strategy.",
                 )
-            thread_meta_before = dict(thread["metadata"]) if existed else {}
             if thread["status"] != "busy":
                 thread["status"] = "busy"
                 thread["metadata"] = {
@@ -475,9 +512,11 @@ class Deployment:
                     "assistant_id": aid,
                 }
                 thread["updated_at"] = iso_now()
+            # Like the server: the thread's metadata as just updated, unless it was created here.
+            thread_meta = dict(thread["metadata"]) if existed else {}
             metadata: dict[str, Any] = {
                 "created_by": "system",
-                **thread_meta_before,
+                **thread_meta,
                 **(user_config.get("metadata") or {}),
                 **(body.get("metadata") or {}),
                 "assistant_id": aid,
@@ -579,12 +618,7 @@ class Deployment:
         error: dict[str, Any] | None = None
         try:
             async with lock:
-                with self.lock:
-                    run.status = "running"
-                    run.updated_at = iso_now()
-                    thread = self.threads.get(run.thread_id)
-                    if thread is not None:
-                        thread["status"] = "busy"
+                self._mark_started(run)
                 self.log.add_run(
                     RunRecord(
                         run_id=run.run_id,
@@ -610,6 +644,9 @@ class Deployment:
                     error = error_payload(exc)
                     run.publish("error", error)
                     result.absorb("error", error)
+                # The graph is done: as on the server, a cancel arriving now (say a client
+                # that drops the stream after the last event) no longer changes the outcome.
+                self._tasks.pop(run.run_id, None)
                 await self._sync_thread(run.thread_id, error, cancelled=status == "interrupted")
         except asyncio.CancelledError:  # cancelled while waiting for the thread lock
             status = "interrupted"
@@ -624,16 +661,11 @@ class Deployment:
         self, run: RunState, translator: EventTranslator, result: RunResult
     ) -> None:
         """Drive ``graph.astream`` and publish the translated events."""
-        graph = self.graphs[run.graph_id]
+        graph = (self._stateless_graphs if run.temporary else self.graphs)[run.graph_id]
         config = {**run.config, "run_id": uuid.UUID(run.run_id)}
         config["metadata"] = {
             **run.config["metadata"],
-            "run_attempt": 1,
-            "langgraph_version": langgraph.version.__version__,
-            "langgraph_api_version": API_VERSION,
-            "langgraph_plan": "enterprise",
-            "langgraph_host": "self-hosted",
-            "langgraph_api_url": self.api_url(),
+            **self._attempt_metadata(),
             "thread_id": run.thread_id,
             "run_id": run.run_id,
         }
@@ -647,13 +679,42 @@ class Deployment:
             interrupt_before=run.interrupt_before,
             interrupt_after=run.interrupt_after,
             context=run.context,
-            durability=run.durability,
+            # Without a checkpointer langgraph only warns that durability is moot.
+            durability=None if run.temporary else run.durability,
         ):
             ns, mode, chunk = part if run.subgraphs else ((), *part)
             for event, data in translator.translate(ns, mode, chunk):
                 if not ns:
                     result.absorb(event, data)
                 run.publish(event, data)
+
+    def _attempt_metadata(self) -> dict[str, Any]:
+        """Return what the server adds to a run's config metadata when it starts."""
+        return {
+            "run_attempt": 1,
+            "langgraph_version": langgraph.version.__version__,
+            "langgraph_api_version": API_VERSION,
+            "langgraph_plan": "enterprise",
+            "langgraph_host": "self-hosted",
+            "langgraph_api_url": self.api_url(),
+        }
+
+    def _mark_started(self, run: RunState) -> None:
+        """Flag a run (and its thread) as running, as the server's worker does.
+
+        The server mutates the stored run's ``kwargs.config`` when it starts
+        the run, so ``GET /runs/{id}`` shows the attempt metadata and the node
+        counter hook (a function, hence ``null`` on the wire) from then on.
+        """
+        with self.lock:
+            run.status = "running"
+            run.updated_at = iso_now()
+            config = run.kwargs["config"]
+            config["metadata"].update(self._attempt_metadata())
+            config["configurable"]["__pregel_node_finished"] = None
+            thread = self.threads.get(run.thread_id)
+            if thread is not None:
+                thread["status"] = "busy"
 
     async def _sync_thread(
         self, thread_id: str, error: dict[str, Any] | None, *, cancelled: bool = False

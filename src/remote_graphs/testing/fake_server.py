@@ -21,7 +21,6 @@ from typing import Any, Final, Self
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.pregel import Pregel
-from pydantic import create_model
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -31,6 +30,7 @@ from remote_graphs.testing.errors import ApiError
 from remote_graphs.testing.faults import Fault, FaultKind, FaultPlan, FaultRule
 from remote_graphs.testing.records import RecordedRequest, RequestLog, RunRecord
 from remote_graphs.testing.runs import ABORT, END, RunState
+from remote_graphs.testing.schemas import graph_schemas
 from remote_graphs.testing.wire import SSE_HEADERS, json_dumps, json_loads, sse_comment, sse_event
 
 __all__ = ["FakeAgentServer"]
@@ -290,7 +290,7 @@ class FakeAgentServer(HTTPServer):
             regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
             self._routes.append((method, re.compile(regex), handler))
 
-        add("GET", "/ok", lambda r, p, f: _json({"ok": True}))
+        add("GET", "/ok", lambda r, p, f: _json({"ok": True, "services": {}}))
         add("GET", "/info", self._info)
         add("POST", "/assistants/search", self._search_assistants)
         add("GET", "/assistants/{aid}", self._get_assistant)
@@ -393,7 +393,7 @@ class FakeAgentServer(HTTPServer):
                 "langgraph_py_version": langgraph.version.__version__,
                 "flags": {
                     "assistants": True,
-                    "crons": False,
+                    "crons": True,
                     "langsmith": False,
                     "langsmith_tracing_replicas": True,
                     "langsmith_tracing_session_on_runs": True,
@@ -463,7 +463,7 @@ class FakeAgentServer(HTTPServer):
     ) -> Response:
         assistant = self.deployment.assistant_by_uuid(params["aid"])
         graph = self.deployment.graphs[assistant["graph_id"]]
-        return _json({"graph_id": assistant["graph_id"], **_graph_schemas(graph)})
+        return _json({"graph_id": assistant["graph_id"], **graph_schemas(graph)})
 
     # -- routes: threads ---------------------------------------------------------
 
@@ -684,27 +684,3 @@ def _fault_response(fault: Fault) -> Response:
         headers.setdefault("content-type", "text/plain; charset=utf-8")
         return Response(data, status=fault.status_code, headers=headers)
     return _json(body, fault.status_code, headers)
-
-
-def _graph_schemas(graph: Pregel[Any, Any, Any, Any]) -> dict[str, Any]:
-    """Describe a graph's schemas like ``GET /assistants/{id}/schemas``."""
-
-    def attempt(fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except Exception:
-            return None
-
-    def state_schema() -> Any:
-        fields: dict[str, Any] = {}
-        for key in graph.stream_channels_list:
-            fields[key] = (Any, None)
-        return create_model(graph.get_name("State"), **fields).model_json_schema()
-
-    return {
-        "input_schema": attempt(graph.get_input_jsonschema),
-        "output_schema": attempt(graph.get_output_jsonschema),
-        "state_schema": attempt(state_schema),
-        "config_schema": attempt(lambda: {}),
-        "context_schema": attempt(graph.get_context_jsonschema),
-    }
