@@ -192,6 +192,8 @@ class _Evaluator(ast.NodeVisitor):
         return op(self.visit(node.operand))
 
     def visit_Call(self, node: ast.Call) -> Number:
+        if isinstance(node.func, ast.Attribute):
+            return self.visit_Attribute(node.func)
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
             raise CalculationError(
