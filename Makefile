@@ -15,7 +15,7 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 RUN := $(UV) run --no-sync
 
-.PHONY: help run dev check test lint format typecheck clean
+.PHONY: help run dev check bench test lint format typecheck clean
 
 TASK ?=
 THREAD ?=
@@ -41,6 +41,9 @@ dev: $(STAMP) ## Serve the children and the orchestrator with langgraph dev (POR
 
 check: $(STAMP) ## Check every configured remote (reachable, graph, auth, schemas).
 	$(RUN) python -m orchestrator.check
+
+bench: $(STAMP) ## Run the benchmarks, write docs/benchmarks.md (a few minutes; ARGS="--quick --no-real").
+	$(RUN) python -m bench.run $(ARGS)
 
 test: lint typecheck ## Lint, type check and run the whole test suite.
 	$(RUN) pytest $(PYTEST_ARGS)

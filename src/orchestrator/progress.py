@@ -18,8 +18,8 @@ REMOTE_OF = {"research": "researcher", "analyze": "analyst", "write": "writer"}
 class Progress:
     """Print one line per task start and end, and stream remote tokens inline."""
 
-    def __init__(self, out: TextIO = sys.stdout) -> None:
-        self.out = out
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
         self._streaming = False
 
     def show(self, ns: tuple[str, ...], mode: str, data: Any) -> None:
