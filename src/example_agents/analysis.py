@@ -14,6 +14,7 @@ The report starts with a line beginning ``Analysis`` and lists results as ``- ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from example_agents.calculator import CalculationError, evaluate, format_number, summarize
@@ -26,7 +27,9 @@ __all__ = [
     "analyze",
     "asks_for_calculation",
     "focus_words",
+    "parse_analysis",
     "select_relevant",
+    "strip_results",
 ]
 
 ANALYSIS_HEADER = "Analysis"
@@ -37,6 +40,7 @@ NOTHING_TO_DO = (
     'Write an expression such as "mean(24, 35, 45)" or "(9200 - 2190) / 2190", '
     "or ask the researcher for figures first."
 )
+_RESULT = re.compile(r"^\s*- (?:\d+ figures? (?:in |without a unit)|could not compute |.* = )")
 OPERATION_WORDS = content_words(
     "average averages mean median sum total add compute calculate calculation difference "
     "ratio compare comparison deviation stdev spread minimum maximum min max highest lowest "
@@ -54,15 +58,41 @@ def analyze(request: str, notes: Sequence[str] = ()) -> str:
     """
     expressions = find_expressions(request)
     lines = [_computed(m.original, m.expression) for m in expressions]
-    in_request = find_quantities(_without(request, [(m.start, m.end) for m in expressions]))
+    blanked = _without(request, [(m.start, m.end) for m in expressions])
+    in_request = find_quantities(strip_results(blanked))
     asked = [f for f in in_request if not f.source]
-    found = [f for f in in_request if f.source] + [f for n in notes for f in find_quantities(n)]
+    found = [f for f in in_request if f.source]
+    found += [f for note in notes for f in find_quantities(strip_results(note))]
     groups, matched = select_relevant(_unique(asked), _unique(found), request)
     lines += [_summary(unit, group) for unit, group in groups]
     if not lines:
         return NOTHING_TO_DO
     about = f" of figures about {', '.join(sorted(matched))}" if matched else ""
     return "\n".join([f"{ANALYSIS_HEADER}{about}:", *lines])
+
+
+def parse_analysis(text: str) -> list[str]:
+    """Return the ``- `` result lines under ``Analysis...:`` headers in ``text``, in order."""
+    results: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(ANALYSIS_HEADER) and stripped.endswith(":"):
+            inside = True
+        elif inside and stripped.startswith("- "):
+            results.append(stripped)
+        else:
+            inside = False
+    return results
+
+
+def strip_results(text: str) -> str:
+    """Remove lines that report earlier results, so they are not analysed again as figures.
+
+    These are the analyst's own ``- `` result lines, wherever they are quoted (in a
+    later request, or in the writer's answer).
+    """
+    return "\n".join(line for line in text.splitlines() if not _RESULT.match(line))
 
 
 def focus_words(request: str) -> tuple[frozenset[str], frozenset[str]]:

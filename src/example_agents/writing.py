@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
 
-from example_agents.analysis import ANALYSIS_HEADER
+from example_agents.analysis import parse_analysis
 from example_agents.conversation import current_turn
 from example_agents.figures import split_sentences
 from example_agents.findings import FINDINGS_HEADER, Finding, parse_findings
@@ -22,7 +22,6 @@ __all__ = [
     "WRITER_PROMPT",
     "compose_answer",
     "draft_from_messages",
-    "parse_analysis",
 ]
 
 MAX_FINDINGS = 6
@@ -74,21 +73,6 @@ def draft_from_messages(messages: Sequence[BaseMessage]) -> str:
     """Compose the answer for the current turn of a conversation (see ``current_turn``)."""
     turn = current_turn(messages)
     return compose_answer(turn.request, turn.notes)
-
-
-def parse_analysis(text: str) -> list[str]:
-    """Return the analyst's ``- `` result lines found in ``text``, in order."""
-    results: list[str] = []
-    inside = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(ANALYSIS_HEADER) and stripped.endswith(":"):
-            inside = True
-        elif inside and stripped.startswith("- "):
-            results.append(stripped)
-        else:
-            inside = False
-    return results
 
 
 def _title(request: str) -> str:

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from example_agents.analysis import NOTHING_TO_DO, analyze, asks_for_calculation, focus_words
+from example_agents.analysis import (
+    NOTHING_TO_DO,
+    analyze,
+    asks_for_calculation,
+    focus_words,
+    parse_analysis,
+    strip_results,
+)
 from example_agents.findings import format_findings
 from example_agents.search import default_index
 
@@ -86,3 +93,13 @@ def test_reads_findings_quoted_in_a_supervisor_request() -> None:
     )
     report = analyze(quoted)
     assert "%" in report and "mean" in report
+
+
+def test_earlier_results_quoted_again_are_not_analysed_as_figures() -> None:
+    report = analyze("Figures: 24% and 35%. What is the mean?")
+    assert "mean 29.5%" in report
+    assert parse_analysis(report) == report.splitlines()[1:]
+    assert analyze("What is the mean now?", [report]) == NOTHING_TO_DO
+    assert strip_results("keep\n- 2 figures in %: 1%\n- 1 + 1 = 2\n- could not compute x: y") == (
+        "keep"
+    )

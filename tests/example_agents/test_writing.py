@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
 
-from example_agents.analysis import analyze
+from example_agents.analysis import analyze, parse_analysis
 from example_agents.approval import (
     APPROVAL_QUESTION,
     Approval,
@@ -21,7 +21,6 @@ from example_agents.writing import (
     MAX_FINDINGS,
     compose_answer,
     draft_from_messages,
-    parse_analysis,
 )
 
 TASK = "How much do wind turbines produce? What is the average capacity factor?"
