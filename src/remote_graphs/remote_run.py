@@ -257,15 +257,38 @@ class StreamReader:
             payload = data
         stream((self.request.caller_ns + ns, mode, payload))
 
+    def unconfirmed(self) -> str | None:
+        """Return the run id when only the run's own status can tell it really finished.
+
+        A cancelled run's stream just closes, after the state of its last
+        finished step, and a rejoined stream looks the same; so a thread run
+        that ended without an error or an interrupt is confirmed by its status.
+        """
+        out = self.outcome
+        if self.request.thread_id and out.run_id and out.error is None and not out.interrupts:
+            return out.run_id
+        return None
+
+    def confirm(self, run: Mapping[str, Any]) -> None:
+        """Record the run's final status; anything but success is a transient failure."""
+        if run.get("status") != "success":
+            self.outcome.error = {
+                "error": "IncompleteRun",
+                "message": f"the remote run ended with status {run.get('status')!r}",
+                "transient": True,
+            }
+
     def finish(self) -> Outcome:
         """Return the outcome, or raise ``RemoteRunError`` for a failed or cut-short run."""
         out, req = self.outcome, self.request
         if out.error is not None:
-            raise req.failure(
+            err = req.failure(
                 str(out.error.get("error", "RemoteError")),
                 str(out.error.get("message", "")),
                 out.run_id,
             )
+            err.transient = out.error.get("transient") is True
+            raise err
         if out.values is None and not out.interrupts:
             err = req.failure(
                 "IncompleteStream", "the stream ended before the run's final values", out.run_id
@@ -422,6 +445,8 @@ def run_sync(request: RemoteRequest) -> Outcome:
             _attempted.add(request.task or "")
         for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
+        if run_id := reader.unconfirmed():
+            reader.confirm(client.runs.get(str(request.thread_id), run_id))
     except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         time.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
@@ -445,6 +470,8 @@ async def run_async(request: RemoteRequest) -> Outcome:
             _attempted.add(request.task or "")
         async for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
+        if run_id := reader.unconfirmed():
+            reader.confirm(await client.runs.get(str(request.thread_id), run_id))
     except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         await asyncio.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc

@@ -33,7 +33,9 @@ TRANSIENT = {
     "502": Fault.status(502, {"detail": "bad gateway"}),
     "503": Fault.status(503, {"detail": "unavailable"}),
     "connection closed": Fault.disconnect(),
-    "stream cut after the final event": Fault.cut_stream(after_events=3),
+    # echo's stream is metadata, values, updates, values: cut after the last, and before it.
+    "stream cut after the final event": Fault.cut_stream(after_events=4),
+    "stream cut before the final event": Fault.cut_stream(after_events=3),
     "stream cut mid-way": Fault.cut_stream(after_events=1),
     "malformed SSE": Fault.malformed_sse(after_events=1),
 }
