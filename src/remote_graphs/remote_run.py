@@ -258,25 +258,28 @@ class StreamReader:
         stream((self.request.caller_ns + ns, mode, payload))
 
     def unconfirmed(self) -> str | None:
-        """Return the run id when only the run's own status can tell it really finished.
+        """Return the run id when only the thread's state can tell the run really finished.
 
         A cancelled run's stream just closes, after the state of its last
         finished step, and a rejoined stream looks the same; so a thread run
-        that ended without an error or an interrupt is confirmed by its status.
+        that ended without an error or an interrupt is confirmed from its state.
         """
         out = self.outcome
         if self.request.thread_id and out.run_id and out.error is None and not out.interrupts:
             return out.run_id
         return None
 
-    def confirm(self, run: Mapping[str, Any]) -> None:
-        """Record the run's final status; anything but success is a transient failure."""
-        if run.get("status") != "success":
+    def confirm(self, run_id: str, state: Mapping[str, Any]) -> None:
+        """Take the run's result from the thread's state, or record that it did not land."""
+        done = settled(run_id, state)
+        if done is None:
             self.outcome.error = {
                 "error": "IncompleteRun",
-                "message": f"the remote run ended with status {run.get('status')!r}",
+                "message": "the remote run stopped before its final step was saved",
                 "transient": True,
             }
+        else:
+            self.outcome.values = done.values
 
     def finish(self) -> Outcome:
         """Return the outcome, or raise ``RemoteRunError`` for a failed or cut-short run."""
@@ -336,24 +339,26 @@ def _sdk_kwargs(request: RemoteRequest, created: list[Mapping[str, Any]]) -> dic
 
 
 def _earlier_run(runs: Sequence[Mapping[str, Any]], key: str | None) -> Mapping[str, Any] | None:
-    """Return the newest run of this task and step, if it is also the thread's newest run.
-
-    Only then is the thread's state that run's result; anything else runs again.
-    """
+    """Return the thread's newest run when it belongs to this task and step."""
     if not runs or key is None:
         return None
     newest = runs[0]
-    if (newest.get("metadata") or {}).get(TASK_METADATA) != key:
+    return newest if (newest.get("metadata") or {}).get(TASK_METADATA) == key else None
+
+
+def settled(run_id: str, state: Mapping[str, Any]) -> Outcome | None:
+    """Return the run's result if its final checkpoint is the thread's latest, else None.
+
+    The checkpoint, not the run's status, says whether the work landed: a run
+    cancelled a moment after its last step reports ``interrupted`` although its
+    result is saved, and a stream cut short looks complete to its reader.
+    """
+    interrupts = [dict(i) for i in state.get("interrupts") or []]
+    if (state.get("metadata") or {}).get("run_id") != run_id:
         return None
-    return newest if newest.get("status") in ("pending", "running", "success") else None
-
-
-def _recovered(run: Mapping[str, Any], state: Mapping[str, Any]) -> Outcome:
-    return Outcome(
-        run_id=str(run["run_id"]),
-        values=dict(state.get("values") or {}),
-        interrupts=[dict(i) for i in state.get("interrupts") or []],
-    )
+    if state.get("next") and not interrupts:
+        return None  # stopped between steps
+    return Outcome(run_id=run_id, values=dict(state.get("values") or {}), interrupts=interrupts)
 
 
 def _retry_after(exc: Exception) -> float:
@@ -396,18 +401,16 @@ def recover_sync(request: RemoteRequest) -> Outcome | None:
     client = request.clients.sync()
     assert request.thread_id is not None
     try:
-        runs = client.runs.list(request.thread_id, limit=5)
+        run = _earlier_run(client.runs.list(request.thread_id, limit=5), request.key)
     except httpx.HTTPStatusError as exc:
         if exc.response.status_code == 404:  # the remote thread was never created
             return None
         raise
-    run = _earlier_run(runs, request.key)
     if run is None:
         return None
-    if run["status"] != "success":
+    if run["status"] in ("pending", "running"):
         client.runs.join(request.thread_id, run["run_id"])
-        return recover_sync(replace(request, recheck=True))
-    return _recovered(run, client.threads.get_state(request.thread_id))
+    return settled(str(run["run_id"]), client.threads.get_state(request.thread_id))
 
 
 async def recover_async(request: RemoteRequest) -> Outcome | None:
@@ -415,18 +418,16 @@ async def recover_async(request: RemoteRequest) -> Outcome | None:
     client = request.clients.async_()
     assert request.thread_id is not None
     try:
-        runs = await client.runs.list(request.thread_id, limit=5)
+        run = _earlier_run(await client.runs.list(request.thread_id, limit=5), request.key)
     except httpx.HTTPStatusError as exc:
         if exc.response.status_code == 404:
             return None
         raise
-    run = _earlier_run(runs, request.key)
     if run is None:
         return None
-    if run["status"] != "success":
+    if run["status"] in ("pending", "running"):
         await client.runs.join(request.thread_id, run["run_id"])
-        return await recover_async(request)
-    return _recovered(run, await client.threads.get_state(request.thread_id))
+    return settled(str(run["run_id"]), await client.threads.get_state(request.thread_id))
 
 
 def run_sync(request: RemoteRequest) -> Outcome:
@@ -446,7 +447,7 @@ def run_sync(request: RemoteRequest) -> Outcome:
         for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
         if run_id := reader.unconfirmed():
-            reader.confirm(client.runs.get(str(request.thread_id), run_id))
+            reader.confirm(run_id, client.threads.get_state(str(request.thread_id)))
     except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         time.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc
@@ -471,7 +472,7 @@ async def run_async(request: RemoteRequest) -> Outcome:
         async for part in client.runs.stream(**_sdk_kwargs(request, created)):
             reader.feed(part.event, part.data)
         if run_id := reader.unconfirmed():
-            reader.confirm(await client.runs.get(str(request.thread_id), run_id))
+            reader.confirm(run_id, await client.threads.get_state(str(request.thread_id)))
     except (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError) as exc:
         await asyncio.sleep(_retry_after(exc))
         raise wrap_http_error(request, exc, reader.outcome.run_id) from exc

@@ -81,7 +81,9 @@ FIELD_VALUES = {
     "api_key_env": st.text(min_size=1, max_size=20).filter(
         lambda v: not v.isidentifier() or not v.isascii()
     ),
-    "timeout": st.fixed_dictionaries({"read": st.floats(max_value=0) | st.text(max_size=3)}),
+    "timeout": st.fixed_dictionaries(
+        {"read": st.floats(max_value=0) | st.sampled_from(["fast", "", "1s"])}
+    ),
     "retry": st.fixed_dictionaries(
         {"max_attempts": st.integers(max_value=0) | st.integers(min_value=21)}
     ),
