@@ -74,16 +74,13 @@ class RemoteClients:
 
     def __init__(self, spec: RemoteSpec) -> None:
         self.spec = spec
+        self.url = spec.resolved_url()
+        """The URL the clients talk to, fixed when they are created."""
         self._lock = threading.Lock()
         self._sync: SyncLangGraphClient | None = None
         self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LangGraphClient] = (
             weakref.WeakKeyDictionary()
         )
-
-    @property
-    def url(self) -> str:
-        """Return the URL the clients talk to."""
-        return self.spec.resolved_url()
 
     def sync(self) -> SyncLangGraphClient:
         """Return the sync client, creating it on first use."""
@@ -140,10 +137,10 @@ class ClientPool:
         self._clients: dict[str, RemoteClients] = {}
 
     def get(self, spec: RemoteSpec) -> RemoteClients:
-        """Return the clients for ``spec`` (a changed spec gets fresh clients)."""
+        """Return the clients for ``spec`` (a changed spec or URL gets fresh clients)."""
         with self._lock:
             clients = self._clients.get(spec.name)
-            if clients is None or clients.spec != spec:
+            if clients is None or clients.spec != spec or clients.url != spec.resolved_url():
                 if clients is not None:
                     clients.close()
                 clients = self._clients[spec.name] = RemoteClients(spec)

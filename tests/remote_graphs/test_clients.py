@@ -91,3 +91,14 @@ def test_async_client_per_event_loop() -> None:
         await pool.aclose()
 
     asyncio.run(same_loop())
+
+
+def test_pool_follows_a_changed_url_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = ClientPool()
+    spec = parse_remote({**BASE, "url_env": "R_URL"})
+    monkeypatch.setenv("R_URL", "http://127.0.0.1:3001")
+    first = pool.get(spec)
+    monkeypatch.setenv("R_URL", "http://127.0.0.1:3002")
+    second = pool.get(spec)
+    assert (first.url, second.url) == ("http://127.0.0.1:3001", "http://127.0.0.1:3002")
+    pool.close()
