@@ -317,3 +317,10 @@ def environment() -> dict[str, str]:
     info["cpu"] = cpu_model()
     info["os"] = f"{platform.system()} {platform.release()}"
     return info
+
+
+def main_against_fake(run: Callable[[str], Section]) -> None:
+    """Run one benchmark on its own against a fresh fake server and print its table."""
+    loopback_only()
+    with fake_server() as url:
+        print(console(run(url)))

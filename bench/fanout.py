@@ -151,8 +151,6 @@ async def _async_pair(graph: Any, pool: ClientPool, reps: int) -> Paired:
 
 
 if __name__ == "__main__":
-    from bench.common import console, fake_server, loopback_only
+    from bench.common import main_against_fake
 
-    loopback_only()
-    with fake_server() as url:
-        print(console(run(url)))
+    main_against_fake(run)

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from bench.common import Row, Section, Stat, loopback_only, paired, timed
+from bench.common import Row, Section, Stat, paired, timed
 from remote_graphs import ClientPool, remote_node
 from remote_graphs.node import ThreadPolicy
 from remote_graphs.registry import RemoteSpec, parse_remote
@@ -146,8 +146,6 @@ def _input(text: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from bench.common import console, fake_server
+    from bench.common import main_against_fake
 
-    loopback_only()
-    with fake_server() as url:
-        print(console(run(url)))
+    main_against_fake(run)

@@ -97,8 +97,6 @@ def run(url: str, reps: int = REPS) -> Section:
 
 
 if __name__ == "__main__":
-    from bench.common import console, fake_server, loopback_only
+    from bench.common import main_against_fake
 
-    loopback_only()
-    with fake_server() as url:
-        print(console(run(url)))
+    main_against_fake(run)

@@ -25,7 +25,7 @@ from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.errors import ConfigError
 from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate, message_ids
-from remote_graphs.registry import RemoteSpec
+from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.remote_run import Outcome, RemoteRequest, build_request
 from remote_graphs.threads import child_thread_id, parent_thread_id
 
@@ -39,11 +39,27 @@ PROVENANCE = "remote_graphs"
 
 
 class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
-    """A parent-graph node that runs a graph on another deployment (sync and async)."""
+    """A parent-graph node that runs a graph on another deployment (sync and async).
+
+    Build it with ``remote_node(...)`` and pass it to ``StateGraph.add_node``.
+
+    Args:
+        remote: The remote (``registry["name"]``, or a mapping validated as one).
+        name: Node name; also seeds the child thread id. Defaults to the remote's name.
+        input: Map parent state to the remote's input. Default: the messages it has not seen.
+        output: Map the remote's final values to a parent update. Default: its new messages.
+        thread: ``per_parent`` (one remote thread per parent thread; the remote
+            remembers earlier turns), ``per_task`` (one per parent task, for
+            ``Send`` fan-outs) or ``stateless``.
+        forward_context: Send the parent's runtime context to the remote.
+        pool: Client pool; the process-wide one by default.
+        input_keys: The remote input keys ``input`` fills, for ``check`` to verify.
+        output_keys: The remote output keys ``output`` reads, for ``check`` to verify.
+    """
 
     def __init__(
         self,
-        spec: RemoteSpec,
+        remote: RemoteSpec | Mapping[str, Any],
         *,
         name: str | None = None,
         input: InputMap | None = None,
@@ -54,6 +70,7 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         input_keys: Sequence[str] = ("messages",),
         output_keys: Sequence[str] = ("messages",),
     ) -> None:
+        spec = remote if isinstance(remote, RemoteSpec) else parse_remote(remote)
         node_name = name or spec.name
         guard.check_static(node_name, spec.resolved_url())
         self.spec = spec
@@ -139,47 +156,8 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         return self._update(state, outcome, request)
 
 
-def remote_node(
-    remote: RemoteSpec | Mapping[str, Any],
-    *,
-    name: str | None = None,
-    input: InputMap | None = None,
-    output: OutputMap | None = None,
-    thread: ThreadPolicy = "per_parent",
-    forward_context: bool = True,
-    pool: ClientPool | None = None,
-    input_keys: Sequence[str] = ("messages",),
-    output_keys: Sequence[str] = ("messages",),
-) -> RemoteNode:
-    """Return a node that runs ``remote``; pass it to ``StateGraph.add_node``.
-
-    Args:
-        remote: The remote (``registry["name"]``, or a mapping validated as one).
-        name: Node name; also seeds the child thread id. Defaults to the remote's name.
-        input: Map parent state to the remote's input. Default: the messages it has not seen.
-        output: Map the remote's final values to a parent update. Default: its new messages.
-        thread: ``per_parent`` (one remote thread per parent thread; the remote
-            remembers earlier turns), ``per_task`` (one per parent task, for
-            ``Send`` fan-outs) or ``stateless``.
-        forward_context: Send the parent's runtime context to the remote.
-        pool: Client pool; the process-wide one by default.
-        input_keys: The remote input keys ``input`` fills, for ``check`` to verify.
-        output_keys: The remote output keys ``output`` reads, for ``check`` to verify.
-    """
-    from remote_graphs.registry import parse_remote
-
-    spec = remote if isinstance(remote, RemoteSpec) else parse_remote(remote)
-    return RemoteNode(
-        spec,
-        name=name,
-        input=input,
-        output=output,
-        thread=thread,
-        forward_context=forward_context,
-        pool=pool,
-        input_keys=input_keys,
-        output_keys=output_keys,
-    )
+remote_node = RemoteNode
+"""Return a node that runs a remote graph: ``builder.add_node(remote_node(registry["x"]))``."""
 
 
 def _messages_of(state: Any, node: str | None) -> Sequence[Any]:

@@ -16,6 +16,11 @@ from orchestrator.model import ScriptedSupervisor
 from remote_graphs import RemoteRunError, remote_tool, thread_config
 
 
+def tool_graph(tool: Any) -> Any:
+    builder = StateGraph(MessagesState).add_node("tools", ToolNode([tool])).add_edge(START, "tools")
+    return builder.compile(checkpointer=InMemorySaver())
+
+
 def call(name: str, request: str, call_id: str = "c1") -> dict[str, Any]:
     return {"type": "tool_call", "name": name, "args": {"request": request}, "id": call_id}
 
@@ -53,12 +58,7 @@ def test_stateless_by_default(fake: Any, spec: Any, pool: Any) -> None:
 
 def test_per_parent_thread_remembers(fake: Any, spec: Any, pool: Any) -> None:
     tool = remote_tool(spec("echo"), name="memo", thread="per_parent", pool=pool)
-    graph = (
-        StateGraph(MessagesState)
-        .add_node("tools", ToolNode([tool]))
-        .add_edge(START, "tools")
-        .compile(checkpointer=InMemorySaver())
-    )
+    graph = tool_graph(tool)
     cfg = thread_config()
     for i in (1, 2):
         graph.invoke(
@@ -89,12 +89,7 @@ def test_tool_interrupt_resumes_remote(fake: Any, spec: Any, pool: Any) -> None:
     tool = remote_tool(
         spec("asker"), thread="per_parent", pool=pool, input=lambda text: {"question": text}
     )
-    graph = (
-        StateGraph(MessagesState)
-        .add_node("tools", ToolNode([tool]))
-        .add_edge(START, "tools")
-        .compile(checkpointer=InMemorySaver())
-    )
+    graph = tool_graph(tool)
     cfg = thread_config()
     first = graph.invoke({"messages": [AIMessage("", tool_calls=[call("asker", "ok?")])]}, cfg)
     assert first["__interrupt__"][0].value == {"question": "ok?"}
