@@ -17,8 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestrator.children import ROOT, running_children
-from remote_graphs.devserver import DevServer
+from orchestrator.children import CHILDREN, ROOT, running_children
+from remote_graphs.devserver import DevServer, free_port
 from remote_graphs.guard import SELF_URL_ENV
 from remote_graphs.persistence import DB_ENV
 
@@ -29,6 +29,16 @@ def port_is_free(port: int) -> bool:
     """Tell whether nothing listens on ``port`` on loopback."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def child_ports(avoid: int) -> dict[str, int]:
+    """Pick a free port per child, never the orchestrator's own."""
+    ports: dict[str, int] = {}
+    while len(ports) < len(CHILDREN):
+        port = free_port()
+        if port != avoid and port not in ports.values():
+            ports[CHILDREN[len(ports)]] = port
+    return ports
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     self_url = f"http://127.0.0.1:{args.port}"
     try:
-        with running_children() as urls:
+        with running_children(ports=child_ports(avoid=args.port)) as urls:
             for name, url in urls.items():
                 print(f"child {name:<10} {url}")
             state = Path(".orchestrator") / "servers" / "orchestrator"
