@@ -16,7 +16,8 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import interrupt
 
-from remote_graphs.remote_run import Outcome, RemoteRequest, run_async, run_sync
+from remote_graphs.remote_run import run_async, run_sync
+from remote_graphs.request import Outcome, RemoteRequest
 
 CONFIG_KEY_SCRATCHPAD = "__pregel_scratchpad"  # internal langgraph key, as RemoteGraph uses
 

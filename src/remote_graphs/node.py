@@ -26,7 +26,7 @@ from remote_graphs.errors import ConfigError
 from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate, message_ids
 from remote_graphs.registry import RemoteSpec, parse_remote
-from remote_graphs.remote_run import Outcome, RemoteRequest, build_request
+from remote_graphs.request import Outcome, RemoteRequest, build_request
 from remote_graphs.threads import child_thread_id, parent_thread_id
 
 InputMap = Callable[[Any], dict[str, Any]]

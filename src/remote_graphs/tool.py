@@ -21,7 +21,7 @@ from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate
 from remote_graphs.registry import RemoteSpec, parse_remote
-from remote_graphs.remote_run import Outcome, RemoteRequest, build_request
+from remote_graphs.request import Outcome, RemoteRequest, build_request
 from remote_graphs.threads import child_thread_id, parent_thread_id
 
 ToolThreadPolicy = Literal["stateless", "per_parent"]
