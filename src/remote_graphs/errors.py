@@ -48,10 +48,8 @@ class RemoteRunError(RemoteGraphsError):
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only fields need an explicit recipe to survive pickling.
-        return (
-            _rebuild_remote_run_error,
-            (self.remote, self.url, self.error, self.remote_message, self.run_id, self.thread_id),
-        )
+        fields = (self.remote, self.url, self.error, self.remote_message, self.run_id)
+        return (_rebuild_remote_run_error, (*fields, self.thread_id, self.transient))
 
 
 def _rebuild_remote_run_error(
@@ -61,7 +59,10 @@ def _rebuild_remote_run_error(
     message: str,
     run_id: str | None,
     thread_id: str | None,
+    transient: bool,
 ) -> RemoteRunError:
-    return RemoteRunError(
+    err = RemoteRunError(
         remote, url, error=error, message=message, run_id=run_id, thread_id=thread_id
     )
+    err.transient = transient
+    return err

@@ -128,3 +128,12 @@ def test_slow_remote_is_waited_for(fake: Any, spec: Any, pool: Any) -> None:
 
 def _child(cfg: Any) -> str:
     return str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "echo"))
+
+
+def test_remote_run_error_survives_pickling() -> None:
+    import pickle
+
+    err = RemoteRunError("r", "http://h:1", error="ConnectError", message="down", run_id="x")
+    err.transient = True
+    back = pickle.loads(pickle.dumps(err))
+    assert (str(back), back.transient, back.run_id) == (str(err), True, "x")
