@@ -137,3 +137,45 @@ def test_remote_run_error_survives_pickling() -> None:
     err.transient = True
     back = pickle.loads(pickle.dumps(err))
     assert (str(back), back.transient, back.run_id) == (str(err), True, "x")
+
+
+@pytest.mark.parametrize(
+    ("exc", "transient"),
+    [
+        (
+            httpx.ReadError("Connection reset by peer"),
+            True,
+        ),  # dev server drops keep-alive after a 500
+        (httpx.ConnectError("refused"), True),
+        (httpx.ReadTimeout("slow"), True),
+        (httpx.RemoteProtocolError("cut"), True),
+        (ValueError("a bug"), False),
+    ],
+)
+def test_transient_classification(exc: Exception, transient: bool) -> None:
+    from remote_graphs.retry import is_transient
+
+    assert is_transient(exc) is transient
+
+
+@pytest.mark.parametrize(
+    ("status", "transient"),
+    [
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+        (400, False),
+        (401, False),
+        (403, False),
+        (404, False),
+        (422, False),
+    ],
+)
+def test_status_classification(status: int, transient: bool) -> None:
+    from remote_graphs.retry import is_transient
+
+    request = httpx.Request("POST", "http://h/runs/stream")
+    response = httpx.Response(status, request=request)
+    assert is_transient(httpx.HTTPStatusError("x", request=request, response=response)) is transient
