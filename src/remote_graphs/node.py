@@ -99,7 +99,9 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         remote_input = (
             self.input_map(state)
             if self.input_map is not None
-            else {"messages": self._unseen_messages(state, stateless=thread_id is None)}
+            else {
+                "messages": self._unseen_messages(state, fresh=self.thread_policy != "per_parent")
+            }
         )
         conf = config.get("configurable") or {}
         metadata = {
@@ -118,9 +120,9 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
             metadata=metadata,
         )
 
-    def _unseen_messages(self, state: Any, *, stateless: bool) -> list[Any]:
+    def _unseen_messages(self, state: Any, *, fresh: bool) -> list[Any]:
         messages = _messages_of(state, self.name)
-        if stateless:
+        if fresh:  # a stateless run or a new per-task thread has seen nothing yet
             return list(messages)
         # Everything up to the last message this node brought back is already
         # on the remote thread; send only what came after it.

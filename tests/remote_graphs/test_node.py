@@ -295,3 +295,13 @@ def test_user_identity_forwarded_only_where_declared(fake: Any, spec: Any, pool:
     chain_graph(trusted).invoke({"messages": [HumanMessage("x")]}, cfg)
     sent = fake.requests_to("POST", "/threads/*/runs/stream")[-1]
     assert sent.headers["x-remote-graphs-user"] == "alice"
+
+
+def test_per_task_thread_gets_the_whole_conversation(fake: Any, spec: Any, pool: Any) -> None:
+    graph = chain_graph(remote_node(spec("echo"), name="fresh", thread="per_task", pool=pool))
+    cfg = thread_config()
+    graph.invoke({"messages": [HumanMessage("one")]}, cfg)
+    graph.invoke({"messages": [HumanMessage("two")]}, cfg)
+    last = fake.runs_of("echo")[-1]
+    assert [m["content"] for m in last.input["messages"]] == ["one", "echo: one", "two"]
+    assert last.thread_id != fake.runs_of("echo")[-2].thread_id
