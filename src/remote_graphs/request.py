@@ -15,6 +15,7 @@ from langchain_core.runnables import RunnableConfig
 from remote_graphs import guard
 from remote_graphs.clients import ClientPool, RemoteClients
 from remote_graphs.errors import RemoteRunError
+from remote_graphs.registry import RemoteSpec
 
 # langgraph keeps these in an internal module; RemoteGraph relies on the same keys.
 CONFIG_KEY_STREAM = "__pregel_stream"
@@ -90,7 +91,7 @@ class RemoteRequest:
 def build_request(
     name: str,
     pool: ClientPool,
-    spec: Any,
+    spec: RemoteSpec,
     *,
     thread_id: str | None,
     input: Any,
