@@ -42,7 +42,12 @@ class Progress:
         remote = REMOTE_OF.get(name)
         where = f" (remote {remote})" if remote else ""
         if "result" not in data and "error" not in data:
-            self._say(f"-> {name}{where} started")
+            question = (
+                (data.get("input") or {}).get("question")
+                if isinstance(data.get("input"), dict)
+                else None
+            )
+            self._say(f"-> {name}{where} started" + (f": {question}" if question else ""))
         elif data.get("error"):
             self._say(f"!! {name}{where} failed: {data['error']}")
         elif data.get("interrupts"):
