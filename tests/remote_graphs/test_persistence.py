@@ -1,3 +1,4 @@
+import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from remote_graphs.persistence import (
     DB_ENV,
     POSTGRES_ENV,
     async_sqlite_checkpointer,
+    postgres_checkpointer,
     served_checkpointer,
     sqlite_checkpointer,
 )
@@ -63,3 +65,33 @@ async def test_sqlite_checkpointer_conformance(tmp_path: Path) -> None:
     report = await validate(factory)
     assert report.passed_all(), report.to_dict()
     assert report.results["put"].tests_passed > 0
+
+
+async def test_postgres_checkpointer_conformance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+    from tests.remote_graphs.postgres_server import postgres_cluster
+
+    try:
+        cluster = postgres_cluster()
+        uri = cluster.__enter__()
+    except (LookupError, OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"no PostgreSQL server here: {exc}")
+    try:
+        monkeypatch.setenv(POSTGRES_ENV, uri)
+        async with served_checkpointer() as saver:
+            assert isinstance(saver, AsyncPostgresSaver)
+            cfg = thread_config()
+            await _graph().compile(checkpointer=saver).ainvoke({"messages": [("user", "a")]}, cfg)
+
+        @checkpointer_test(name="remote_graphs Postgres")
+        async def factory() -> AsyncIterator[Any]:
+            async with postgres_checkpointer(uri) as saver:
+                yield saver
+
+        report = await validate(factory)
+        assert report.passed_all(), report.to_dict()
+    finally:
+        cluster.__exit__(None, None, None)
