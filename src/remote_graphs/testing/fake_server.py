@@ -25,12 +25,14 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from remote_graphs.testing.deployment import API_VERSION, STREAM_MODES, Deployment, parse_uuid
+from remote_graphs.testing.deployment import Deployment
 from remote_graphs.testing.errors import ApiError
 from remote_graphs.testing.faults import Fault, FaultKind, FaultPlan, FaultRule
 from remote_graphs.testing.records import RecordedRequest, RequestLog, RunRecord
+from remote_graphs.testing.run_executor import API_VERSION
 from remote_graphs.testing.runs import ABORT, END, RunState
 from remote_graphs.testing.schemas import graph_schemas
+from remote_graphs.testing.validation import STREAM_MODES, parse_uuid
 from remote_graphs.testing.wire import SSE_HEADERS, json_dumps, json_loads, sse_comment, sse_event
 
 __all__ = ["FakeAgentServer"]
@@ -412,33 +414,16 @@ class FakeAgentServer(HTTPServer):
         self, request: Request, params: dict[str, str], faults: list[Fault]
     ) -> Response:
         body = self._body(request, required=False, schema="AssistantSearchRequest")
-        items = list(self.deployment.assistants.values())
-        if isinstance(body.get("graph_id"), str):
-            items = [a for a in items if a["graph_id"] == body["graph_id"]]
-        if isinstance(body.get("name"), str):
-            items = [a for a in items if body["name"] in a["name"]]
-        if isinstance(body.get("metadata"), dict):
-            items = [
-                a
-                for a in items
-                if all(a["metadata"].get(k) == v for k, v in body["metadata"].items())
-            ]
-        items.reverse()  # newest first, like the server (graphs register in order)
-        limit = int(body.get("limit", 10))
-        offset = int(body.get("offset", 0))
-        page = items[offset : offset + limit]
-        headers = {"x-pagination-total": str(len(items))}
-        if offset + limit < len(items):
-            headers["x-pagination-next"] = str(offset + limit)
+        page, headers = self.deployment.assistants.search(body)
         return _json(page, headers=headers)
 
     def _get_assistant(
         self, request: Request, params: dict[str, str], faults: list[Fault]
     ) -> Response:
-        return _json(self.deployment.assistant_by_uuid(params["aid"]))
+        return _json(self.deployment.assistants.by_path_id(params["aid"]))
 
     def _get_graph(self, request: Request, params: dict[str, str], faults: list[Fault]) -> Response:
-        assistant = self.deployment.assistant_by_uuid(params["aid"], allow_name=True)
+        assistant = self.deployment.assistants.by_path_id(params["aid"], allow_name=True)
         raw = request.args.get("xray")
         xray: bool | int = False
         if raw in ("true", "True"):
@@ -461,7 +446,7 @@ class FakeAgentServer(HTTPServer):
     def _get_schemas(
         self, request: Request, params: dict[str, str], faults: list[Fault]
     ) -> Response:
-        assistant = self.deployment.assistant_by_uuid(params["aid"])
+        assistant = self.deployment.assistants.by_path_id(params["aid"])
         graph = self.deployment.graphs[assistant["graph_id"]]
         return _json({"graph_id": assistant["graph_id"], **graph_schemas(graph)})
 
