@@ -192,6 +192,30 @@ def _run_config(
     }
 
 
+def _run_kwargs(request: RunRequest, config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the run's ``kwargs``: every run option, with the server's defaults."""
+    body = request.body
+    durability = body.get("durability") or (
+        "async" if body.get("checkpoint_during") in (None, True) else "exit"
+    )
+    return {
+        "input": body.get("input"),
+        "command": request.command,
+        "config": config,
+        "context": request.context,
+        "stream_mode": list(request.stream_mode),
+        "interrupt_before": body.get("interrupt_before"),
+        "interrupt_after": body.get("interrupt_after"),
+        "webhook": body.get("webhook"),
+        "feedback_keys": body.get("feedback_keys"),
+        "temporary": request.stateless and body.get("on_completion", "delete") == "delete",
+        "subgraphs": bool(body.get("stream_subgraphs", False)),
+        "resumable": bool(body.get("stream_resumable", False)),
+        "checkpoint_during": body.get("checkpoint_during", True),
+        "durability": durability,
+    }
+
+
 def build_run(
     request: RunRequest,
     *,
@@ -228,28 +252,7 @@ def build_run(
         headers=headers,
         header_filter=header_filter,
     )
-    durability = body.get("durability") or (
-        "async" if body.get("checkpoint_during") in (None, True) else "exit"
-    )
-    subgraphs = bool(body.get("stream_subgraphs", False))
-    resumable = bool(body.get("stream_resumable", False))
-    temporary = request.stateless and body.get("on_completion", "delete") == "delete"
-    kwargs = {
-        "input": body.get("input"),
-        "command": request.command,
-        "config": config,
-        "context": request.context,
-        "stream_mode": list(request.stream_mode),
-        "interrupt_before": body.get("interrupt_before"),
-        "interrupt_after": body.get("interrupt_after"),
-        "webhook": body.get("webhook"),
-        "feedback_keys": body.get("feedback_keys"),
-        "temporary": temporary,
-        "subgraphs": subgraphs,
-        "resumable": resumable,
-        "checkpoint_during": body.get("checkpoint_during", True),
-        "durability": durability,
-    }
+    kwargs = _run_kwargs(request, config)
     return RunState(
         run_id=run_id,
         thread_id=thread_id,
@@ -259,14 +262,14 @@ def build_run(
         kwargs=to_jsonable(kwargs),
         multitask_strategy=request.multitask,
         stream_mode=list(request.stream_mode),
-        subgraphs=subgraphs,
-        resumable=resumable,
-        temporary=bool(temporary),
+        subgraphs=kwargs["subgraphs"],
+        resumable=kwargs["resumable"],
+        temporary=bool(kwargs["temporary"]),
         input=body.get("input"),
         command=request.command,
         config=config,
         context=request.context or None,
         interrupt_before=body.get("interrupt_before"),
         interrupt_after=body.get("interrupt_after"),
-        durability=str(durability),
+        durability=str(kwargs["durability"]),
     )
