@@ -42,8 +42,19 @@ def test_in_process_run_with_sqlite(children_env: Any, tmp_path: Path) -> None:
         assert {ns[0].split(":")[0] for ns, _ in parts if ns} >= {"research", "analyze", "write"}
         assert graph.get_state(cfg).next == ("write",)
         out = graph.invoke(Command(resume={"approved": True}), cfg)
-    assert out["messages"][-1].name == "writer"
-    assert "capacity factor" in out["messages"][-1].text
+        assert out["messages"][-1].name == "writer"
+        assert "capacity factor" in out["messages"][-1].text
+        history = list(graph.get_state_history(cfg))
+        assert {s.next for s in history} >= {("plan",), ("write",), ()}
+        graph.update_state(cfg, {"messages": [HumanMessage("Keep it short.", id="operator-note")]})
+        assert graph.get_state(cfg).values["messages"][-1].text == "Keep it short."
+        graph.invoke(
+            {"messages": [HumanMessage("And solar panels? How much do they produce?")]}, cfg
+        )
+        second = graph.invoke(Command(resume=True), cfg)
+    humans = [m.text for m in second["messages"] if isinstance(m, HumanMessage)]
+    assert humans == [TASK, "Keep it short.", "And solar panels? How much do they produce?"]
+    assert "solar" in second["messages"][-1].text.lower()
     with sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:  # a new process would see the same
         assert (
             builder.compile(checkpointer=saver).get_state(cfg).values["messages"][-1].name
@@ -111,6 +122,8 @@ def test_served_orchestrator_full_run(served: DevServer) -> None:
     client.runs.wait(thread, "orchestrator", command={"resume": {"approved": True}})
     final = client.threads.get_state(thread)["values"]["messages"][-1]
     assert final["name"] == "writer" and "capacity factor" in final["content"]
+    history = client.threads.get_history(thread, limit=50)
+    assert len(history) >= 6 and history[0]["next"] == []
 
 
 def _already_running(urls: dict[str, str]) -> Any:
