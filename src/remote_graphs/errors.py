@@ -4,18 +4,24 @@ from __future__ import annotations
 
 
 class RemoteGraphsError(Exception):
-    """Base class for every error this package raises on purpose."""
+    """Base class for every error this package raises on purpose.
+
+    Each concrete error also derives from a builtin that the Agent Server passes
+    through with its message (``ValueError``, ``RuntimeError``); for any other
+    exception a served graph's callers see only "An internal error occurred",
+    which would lose the explanation at every hop.
+    """
 
 
 class ConfigError(RemoteGraphsError, ValueError):
     """A remote declaration, thread id or setting is invalid; raised before any remote call."""
 
 
-class GuardError(RemoteGraphsError):
+class GuardError(RemoteGraphsError, RuntimeError):
     """A call would reach this deployment itself or close a cycle, so it was refused."""
 
 
-class RemoteRunError(RemoteGraphsError):
+class RemoteRunError(RemoteGraphsError, RuntimeError):
     """A remote run failed.
 
     The message names the remote, its URL (never credentials), the remote run id

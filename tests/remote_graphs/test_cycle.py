@@ -1,0 +1,43 @@
+"""A calls B calls A across two real `langgraph dev` deployments: refused, not deadlocked."""
+
+from pathlib import Path
+
+import pytest
+from langgraph_sdk import get_sync_client
+
+from remote_graphs.devserver import DevServer, free_port, run_dev_servers
+
+CONFIG = Path(__file__).parent / "cycle" / "langgraph.json"
+
+
+@pytest.mark.real_server
+def test_cycle_across_deployments_is_refused(tmp_path: Path) -> None:
+    port_a, port_b = free_port(), free_port()
+    a = DevServer(
+        CONFIG,
+        cwd=tmp_path / "a",
+        port=port_a,
+        n_jobs=4,
+        env={"PEER_URL": f"http://127.0.0.1:{port_b}"},
+    )
+    b = DevServer(
+        CONFIG,
+        cwd=tmp_path / "b",
+        port=port_b,
+        n_jobs=4,
+        env={"PEER_URL": f"http://127.0.0.1:{port_a}"},
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with run_dev_servers([a, b]):
+        client = get_sync_client(url=a.url, api_key=None, timeout=60)
+        thread = client.threads.create()["thread_id"]
+        with pytest.raises(Exception, match="RemoteRunError") as info:
+            client.runs.wait(
+                thread, "ping", input={"messages": [{"role": "user", "content": "hi"}]}
+            )
+    # A's node called B; B found A already in the call chain and refused to call back,
+    # and the explanation survived both hops.
+    message = str(info.value)
+    assert f"remote 'peer' at http://127.0.0.1:{port_b} failed" in message
+    assert f"GuardError: call cycle: remote 'peer' at http://127.0.0.1:{port_a}" in message
