@@ -19,6 +19,7 @@ from remote_graphs import remote_node, remote_tool, thread_config
 from remote_graphs.registry import parse_remote
 
 
+@pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
 def test_as_tool_crashes_but_remote_tool_works(fake: Any, spec: Any, pool: Any) -> None:
     with pytest.raises(Exception, match="isinstance"):
         RemoteGraph("echo", url=fake.url).as_tool()
