@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestrator.children import CHILDREN, ROOT, running_children
+from orchestrator.children import CHILDREN, ROOT, running_children, url_env
 from remote_graphs.devserver import DevServer, free_port
 from remote_graphs.guard import SELF_URL_ENV
 from remote_graphs.persistence import DB_ENV
@@ -83,8 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _url_env(urls: dict[str, str]) -> dict[str, str]:
-    from orchestrator.children import url_env
-
     return {url_env(name): url for name, url in urls.items()}
 
 

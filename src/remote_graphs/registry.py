@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from remote_graphs.errors import ConfigError
 from remote_graphs.guard import normalize_url
+from remote_graphs.retry import is_transient
 
 CONFIG_ENV = "REMOTE_GRAPHS_CONFIG"
 """Environment variable naming the registry file (default: ``remotes.toml`` in the cwd)."""
@@ -54,8 +55,6 @@ class Retry(BaseModel):
 
     def policy(self) -> RetryPolicy:
         """Return the langgraph ``RetryPolicy`` that retries only transient failures."""
-        from remote_graphs.retry import is_transient
-
         return RetryPolicy(
             initial_interval=self.initial_interval,
             backoff_factor=self.backoff_factor,

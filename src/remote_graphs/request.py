@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
+from langsmith.run_helpers import get_current_run_tree
 
 from remote_graphs import guard
 from remote_graphs.clients import ClientPool, RemoteClients
@@ -196,9 +197,5 @@ def _is_plain(value: Any) -> bool:
 
 def tracing_headers() -> dict[str, str]:
     """Return LangSmith distributed-tracing headers when a trace is active (a new dict)."""
-    try:
-        from langsmith.run_helpers import get_current_run_tree
-    except ImportError:  # pragma: no cover - langsmith ships with langchain-core
-        return {}
     run_tree = get_current_run_tree()
     return dict(run_tree.to_headers()) if run_tree is not None else {}

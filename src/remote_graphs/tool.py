@@ -9,6 +9,7 @@ default or on one derived remote thread per parent thread.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field
 
 from remote_graphs.clients import ClientPool, default_pool
+from remote_graphs.guard import check_static
 from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate
 from remote_graphs.registry import RemoteSpec, parse_remote
@@ -56,8 +58,6 @@ def remote_tool(
         pool: Client pool; the process-wide one by default.
     """
     spec = remote if isinstance(remote, RemoteSpec) else parse_remote(remote)
-    from remote_graphs.guard import check_static
-
     tool_name = name or spec.name
     check_static(tool_name, spec.resolved_url())
     clients = pool or default_pool
@@ -105,6 +105,4 @@ def _result(outcome: Outcome) -> tuple[str, dict[str, Any]]:
 
 
 def _summary(values: Mapping[str, Any]) -> str:
-    import json
-
     return json.dumps(values, default=str)[:4000]

@@ -10,25 +10,19 @@ from remote_graphs.devserver import DevServer, free_port, run_dev_servers
 CONFIG = Path(__file__).parent / "cycle" / "langgraph.json"
 
 
+def peer(cwd: Path, port: int, *, calls: int) -> DevServer:
+    """Serve the ping graph on ``port``, pointed at the deployment on ``calls``."""
+    cwd.mkdir()
+    return DevServer(
+        CONFIG, cwd=cwd, port=port, n_jobs=4, env={"PEER_URL": f"http://127.0.0.1:{calls}"}
+    )
+
+
 @pytest.mark.real_server
 def test_cycle_across_deployments_is_refused(tmp_path: Path) -> None:
     port_a, port_b = free_port(), free_port()
-    a = DevServer(
-        CONFIG,
-        cwd=tmp_path / "a",
-        port=port_a,
-        n_jobs=4,
-        env={"PEER_URL": f"http://127.0.0.1:{port_b}"},
-    )
-    b = DevServer(
-        CONFIG,
-        cwd=tmp_path / "b",
-        port=port_b,
-        n_jobs=4,
-        env={"PEER_URL": f"http://127.0.0.1:{port_a}"},
-    )
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
+    a = peer(tmp_path / "a", port_a, calls=port_b)
+    b = peer(tmp_path / "b", port_b, calls=port_a)
     with run_dev_servers([a, b]):
         client = get_sync_client(url=a.url, api_key=None, timeout=60)
         thread = client.threads.create()["thread_id"]
