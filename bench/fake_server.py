@@ -28,7 +28,7 @@ from langgraph_sdk import get_sync_client
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from remote_graphs.devserver import DevServer  # noqa: E402
+from orchestrator.devserver import DevServer  # noqa: E402
 from remote_graphs.testing import FakeAgentServer  # noqa: E402
 from tests.sample_graphs.graphs import GRAPHS  # noqa: E402
 

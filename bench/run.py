@@ -39,7 +39,7 @@ def sample_dev_server(enabled: bool) -> Iterator[str | None]:
     if not enabled:
         yield None
         return
-    from remote_graphs.devserver import DevServer
+    from orchestrator.devserver import DevServer
 
     config = ROOT / "tests" / "sample_graphs"
     with tempfile.TemporaryDirectory() as tmp, DevServer(config, cwd=tmp) as server:

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import pytest
 
-from remote_graphs.devserver import DevServer
+from orchestrator.devserver import DevServer
 
 pytest_plugins = ["pytester"]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from remote_graphs.devserver import DevServer, run_dev_servers
+from orchestrator.devserver import DevServer, run_dev_servers
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILDREN = ("researcher", "analyst", "writer")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from orchestrator.children import CHILDREN, ROOT, running_children, url_env
-from remote_graphs.devserver import DevServer, free_port
+from orchestrator.devserver import DevServer, free_port
 from remote_graphs.guard import SELF_URL_ENV
 from remote_graphs.persistence import DB_ENV
 

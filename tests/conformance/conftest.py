@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from remote_graphs.devserver import DevServer
+from orchestrator.devserver import DevServer
 from remote_graphs.testing import FakeAgentServer
 from tests.sample_graphs.graphs import GRAPHS
 

@@ -13,7 +13,7 @@ import uuid
 import httpx
 import pytest
 
-from remote_graphs.devserver import DevServer
+from orchestrator.devserver import DevServer
 
 pytestmark = pytest.mark.real_server
 

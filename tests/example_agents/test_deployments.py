@@ -16,7 +16,7 @@ import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
-from remote_graphs.devserver import DevServer, run_dev_servers
+from orchestrator.devserver import DevServer, run_dev_servers
 from tests.conftest import SERVER_TRIPWIRE_ENV
 
 pytestmark = pytest.mark.real_server

@@ -12,8 +12,8 @@ from langgraph_sdk import get_sync_client
 from graphs.orchestrator import builder
 from orchestrator import run
 from orchestrator.children import url_env
+from orchestrator.devserver import DevServer
 from remote_graphs import thread_config
-from remote_graphs.devserver import DevServer
 from remote_graphs.persistence import sqlite_checkpointer
 
 ROOT = Path(__file__).resolve().parents[2]

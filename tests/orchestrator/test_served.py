@@ -10,7 +10,7 @@ import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.errors import NotFoundError
 
-from remote_graphs.devserver import DevServer
+from orchestrator.devserver import DevServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = {"alice": "tok-alice-1", "bob": "tok-bob-2"}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from langgraph_sdk import get_sync_client
 
-from remote_graphs.devserver import DevServer, free_port, run_dev_servers
+from orchestrator.devserver import DevServer, free_port, run_dev_servers
 
 CONFIG = Path(__file__).parent / "cycle" / "langgraph.json"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from remote_graphs.devserver import (
+from orchestrator.devserver import (
     DevServer,
     DevServerError,
     free_port,
