@@ -9,7 +9,7 @@ Agent Server for tests).
 
 from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.errors import ConfigError, GuardError, RemoteGraphsError, RemoteRunError
-from remote_graphs.node import RemoteNode, remote_node
+from remote_graphs.node import RemoteNode, add_remote, remote_node
 from remote_graphs.registry import Registry, RemoteSpec
 from remote_graphs.threads import child_thread_id, new_thread_id, require_uuid, thread_config
 from remote_graphs.tool import remote_tool
@@ -23,6 +23,7 @@ __all__ = [
     "RemoteNode",
     "RemoteRunError",
     "RemoteSpec",
+    "add_remote",
     "child_thread_id",
     "default_pool",
     "new_thread_id",

@@ -7,17 +7,17 @@ as real message objects, a remote interrupt becomes a parent interrupt whose
 ``Command(resume=...)`` resumes the *same* remote run, and failures raise a
 ``RemoteRunError`` that names the remote and its run.
 
-    builder.add_node(researcher := remote_node(registry["researcher"]),
-                     retry_policy=researcher.retry_policy)
+    add_remote(builder, registry["researcher"], name="research")
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langgraph.graph import StateGraph
 from langgraph.types import RetryPolicy
 
 from remote_graphs import guard
@@ -160,6 +160,28 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
 
 remote_node = RemoteNode
 """Return a node that runs a remote graph: ``builder.add_node(remote_node(registry["x"]))``."""
+
+Builder = TypeVar("Builder", bound=StateGraph[Any, Any, Any, Any])
+
+
+def add_remote(
+    builder: Builder,
+    remote: RemoteSpec | Mapping[str, Any],
+    *,
+    name: str | None = None,
+    **options: Any,
+) -> Builder:
+    """Add a remote node to ``builder`` with the remote's own retry policy; return ``builder``.
+
+    ``StateGraph.add_node`` takes the retry policy beside the node, not from it,
+    so wiring a remote by hand needs ``retry_policy=node.retry_policy`` every
+    time; this is that line, once. ``options`` are ``remote_node``'s.
+
+        add_remote(builder, registry["writer"], name="write")
+    """
+    node = RemoteNode(remote, name=name, **options)
+    builder.add_node(node, retry_policy=node.retry_policy)
+    return builder
 
 
 def _messages_of(state: Any, node: str | None) -> Sequence[Any]:
