@@ -29,7 +29,10 @@ from typing import Any
 import httpx
 import pytest
 
+from orchestrator.children import discover_children, running_children
 from orchestrator.devserver import DevServer
+from orchestrator.loader import load_graph
+from remote_graphs.testing import FakeAgentServer
 
 pytest_plugins = ["pytester"]
 
@@ -224,3 +227,30 @@ def real_agent_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevS
         SAMPLE_GRAPHS, cwd=workdir, n_jobs=10, env=SERVER_TRIPWIRE_ENV, startup_timeout=90
     ) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def fake_children() -> Iterator[dict[str, FakeAgentServer]]:
+    """Serve each child under graphs/ on its own fake deployment, its url_env pointing there."""
+    children = discover_children()
+    servers = {
+        child.name: FakeAgentServer({child.name: load_graph(child.name, child.config)})
+        for child in children
+    }
+    with pytest.MonkeyPatch.context() as env:
+        try:
+            for child in children:
+                servers[child.name].start()
+                env.setenv(child.url_env, servers[child.name].url)
+            yield servers
+        finally:
+            for server in servers.values():
+                server.stop()
+
+
+@pytest.fixture(scope="session")
+def real_children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Serve each child under graphs/ with real `langgraph dev`, once for the session."""
+    state_dir = Path(tmp_path_factory.mktemp("children"))
+    with running_children(state_dir=state_dir, env=SERVER_TRIPWIRE_ENV) as urls:
+        yield urls

@@ -17,8 +17,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestrator.children import CHILDREN, ROOT, running_children, url_env
+from orchestrator.children import Child, discover_children, running_children, url_variables
 from orchestrator.devserver import DevServer, free_port
+from orchestrator.loader import ROOT
 from remote_graphs.guard import SELF_URL_ENV
 from remote_graphs.persistence import DB_ENV
 
@@ -31,13 +32,13 @@ def port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def child_ports(avoid: int) -> dict[str, int]:
+def child_ports(children: list[Child], avoid: int) -> dict[str, int]:
     """Pick a free port per child, never the orchestrator's own."""
     ports: dict[str, int] = {}
-    while len(ports) < len(CHILDREN):
+    while len(ports) < len(children):
         port = free_port()
         if port != avoid and port not in ports.values():
-            ports[CHILDREN[len(ports)]] = port
+            ports[children[len(ports)].name] = port
     return ports
 
 
@@ -53,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     self_url = f"http://127.0.0.1:{args.port}"
     try:
-        with running_children(ports=child_ports(avoid=args.port)) as urls:
+        children = discover_children()
+        ports = child_ports(children, avoid=args.port)
+        with running_children(ports=ports, children=children) as urls:
             for name, url in urls.items():
                 print(f"child {name:<10} {url}")
             state = Path(".orchestrator") / "servers" / "orchestrator"
@@ -66,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 env={
                     SELF_URL_ENV: self_url,
                     DB_ENV: str(Path(".orchestrator", "served.sqlite").resolve()),
-                    **_url_env(urls),
+                    **url_variables(children, urls),
                 },
             )
             with orchestrator:
@@ -80,10 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped the orchestrator and the children")
     return 0
-
-
-def _url_env(urls: dict[str, str]) -> dict[str, str]:
-    return {url_env(name): url for name, url in urls.items()}
 
 
 if __name__ == "__main__":

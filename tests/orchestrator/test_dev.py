@@ -5,15 +5,16 @@ import importlib
 import pytest
 
 import graphs.orchestrator
-from orchestrator.children import CHILDREN
+from orchestrator.children import discover_children
 from orchestrator.dev import child_ports, main
 from remote_graphs import GuardError
 
 
 def test_child_ports_avoid_the_orchestrator_port() -> None:
-    ports = child_ports(avoid=2024)
-    assert sorted(ports) == sorted(CHILDREN)
-    assert 2024 not in ports.values() and len(set(ports.values())) == len(CHILDREN)
+    children = discover_children()
+    ports = child_ports(children, avoid=2024)
+    assert sorted(ports) == sorted(child.name for child in children)
+    assert 2024 not in ports.values() and len(set(ports.values())) == len(children)
 
 
 def test_taken_port_is_refused_before_anything_starts(capsys: pytest.CaptureFixture[str]) -> None:

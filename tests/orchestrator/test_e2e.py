@@ -11,7 +11,7 @@ from langgraph_sdk import get_sync_client
 
 from graphs.orchestrator import builder
 from orchestrator import run
-from orchestrator.children import url_env
+from orchestrator.children import discover_children, url_variables
 from orchestrator.devserver import DevServer
 from remote_graphs import thread_config
 from remote_graphs.persistence import sqlite_checkpointer
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.real_server
 
 @pytest.fixture
 def children_env(real_children: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    for name, url in real_children.items():
-        monkeypatch.setenv(url_env(name), url)
+    for name, url in url_variables(discover_children(), real_children).items():
+        monkeypatch.setenv(name, url)
     return real_children
 
 
@@ -95,7 +95,7 @@ def served(
     real_children: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DevServer]:
     workdir = tmp_path_factory.mktemp("served-e2e")
-    env = {url_env(name): url for name, url in real_children.items()}
+    env = url_variables(discover_children(), real_children)
     with DevServer(
         ROOT / "langgraph.json", cwd=workdir, n_jobs=4, env=env, startup_timeout=90
     ) as server:
