@@ -211,7 +211,7 @@ class Section:
     seconds: float = 0.0
 
 
-def _fmt(value: float, kind: Kind, unit: str) -> str:
+def fmt(value: float, kind: Kind, unit: str) -> str:
     if kind == "ratio":
         return f"{value:.3f}x"
     sign = "+" if kind == "diff" and value >= 0 else ""
@@ -235,12 +235,12 @@ def markdown(section: Section) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for r in section.rows:
-        spread = f"{_fmt(r.spread.p10, r.kind, r.unit)} - {_fmt(r.spread.p90, r.kind, r.unit)}"
-        target = "-" if r.target is None else "<= " + _fmt(r.target, r.kind, r.unit)
+        spread = f"{fmt(r.spread.p10, r.kind, r.unit)} - {fmt(r.spread.p90, r.kind, r.unit)}"
+        target = "-" if r.target is None else "<= " + fmt(r.target, r.kind, r.unit)
         met = {None: "-", True: "yes", False: "**no**"}[r.met]
         lines.append(
             f"| {r.figure} | {_stat(r.candidate)} | {r.baseline} | {_stat(r.reference)} "
-            f"| **{_fmt(r.score, r.kind, r.unit)}** ({spread}) | {target} | {met} |"
+            f"| **{fmt(r.score, r.kind, r.unit)}** ({spread}) | {target} | {met} |"
         )
     lines.append("")
     lines += [f"- {n}" for n in section.notes + [r.note for r in section.rows if r.note]]
@@ -254,11 +254,11 @@ def console(section: Section) -> str:
     if section.skipped:
         return "\n".join([*out, f"   skipped: {section.skipped}"])
     for r in section.rows:
-        target = "" if r.target is None else f" target <= {_fmt(r.target, r.kind, r.unit)}"
+        target = "" if r.target is None else f" target <= {fmt(r.target, r.kind, r.unit)}"
         verdict = {None: "", True: "  met", False: "  MISSED"}[r.met]
         out.append(
-            f"   {r.figure}: {_fmt(r.score, r.kind, r.unit)} "
-            f"({_fmt(r.spread.p10, r.kind, r.unit)}..{_fmt(r.spread.p90, r.kind, r.unit)})"
+            f"   {r.figure}: {fmt(r.score, r.kind, r.unit)} "
+            f"({fmt(r.spread.p10, r.kind, r.unit)}..{fmt(r.spread.p90, r.kind, r.unit)})"
             f" vs {r.baseline}{target}{verdict}"
             f"  [{_stat(r.candidate)} vs {_stat(r.reference)}]"
         )

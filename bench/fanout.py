@@ -18,7 +18,8 @@ from langgraph.types import Send
 
 from bench.common import Paired, Row, Section, apaired, paired
 from bench.hop import spec
-from remote_graphs import ClientPool, remote_node
+from remote_graphs.clients import ClientPool
+from remote_graphs.node import remote_node
 
 TARGET = 1.15
 SECONDS = 0.2

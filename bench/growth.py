@@ -30,7 +30,7 @@ from langchain_core.messages import HumanMessage
 
 from bench.common import Row, Section, Stat
 from bench.hop import parent, spec
-from remote_graphs import ClientPool
+from remote_graphs.clients import ClientPool
 
 RUNS = 1000
 WARMUP = 50

@@ -16,8 +16,8 @@ from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
 from bench.common import Row, Section, Stat, paired, timed
-from remote_graphs import ClientPool, remote_node
-from remote_graphs.node import ThreadPolicy
+from remote_graphs.clients import ClientPool
+from remote_graphs.node import ThreadPolicy, remote_node
 from remote_graphs.registry import RemoteSpec, parse_remote
 
 TARGET = 1.05

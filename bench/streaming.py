@@ -19,7 +19,8 @@ from langgraph.graph import START, MessagesState, StateGraph
 
 from bench.common import Paired, Row, Section
 from bench.hop import spec
-from remote_graphs import ClientPool, remote_node
+from remote_graphs.clients import ClientPool
+from remote_graphs.node import remote_node
 
 TARGET_MS = 5.0
 REPS = 40

@@ -17,7 +17,8 @@ from langgraph.prebuilt import ToolNode
 
 from bench.common import Paired, Row, Section, Stat, apaired, paired, timed
 from bench.hop import MODES, spec
-from remote_graphs import ClientPool, remote_tool
+from remote_graphs.clients import ClientPool
+from remote_graphs.tool import remote_tool
 
 TARGET = 1.10
 REPS = 60
