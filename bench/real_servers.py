@@ -1,17 +1,19 @@
 """Benchmark 7, real servers: a full pipeline orchestration against real ``langgraph dev`` children.
 
-Like ``make run``: the three example children are started with
-``orchestrator.children.running_children()``; the orchestrator
-(``graphs/orchestrator.py``'s ``builder``) is compiled with a SQLite
-checkpointer and run in pipeline mode, answering the writer's approval with
-``Command(resume={"approved": True})``. The wall time of each orchestration
-is compared with the summed run times (``updated_at - created_at``) of every
-run it caused on the children, read back from ``GET /threads/{t}/runs``.
+Like ``make run``: the child deployments discovered under ``graphs/`` are
+started with ``orchestrator.children.running_children()``; the ``pipeline``
+graph (through ``orchestrator.loader.load_graph``) gets a SQLite
+checkpointer and runs with its default context, answering the writer's
+approval with ``Command(resume={"approved": True})``. The wall time of each
+orchestration is compared with the summed run times (``updated_at -
+created_at``) of every run it caused on the children, read back from
+``GET /threads/{t}/runs``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 import time
 from datetime import datetime
@@ -19,18 +21,47 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 from langgraph_sdk import get_client
 
-from bench.common import ROOT, Paired, Row, Section
+from bench.common import Paired, Row, Section
+from orchestrator.children import discover_children, running_children
+from remote_graphs.clients import default_pool
+from remote_graphs.persistence import async_sqlite_checkpointer
+from remote_graphs.threads import thread_config
+
+TASK = (
+    "How much electricity do solar panels and wind turbines produce? "
+    "What is the average of their capacity factors?"
+)
+"""The sample task ``make run`` asks by default."""
 
 REPS = 3
-CHILDREN = ("researcher", "analyst", "writer")
+GRAPH = "pipeline"
 
 
-def missing_children() -> list[str]:
-    """Return the children whose ``graphs/<name>/langgraph.json`` is not there yet."""
-    return [c for c in CHILDREN if not (ROOT / "graphs" / c / "langgraph.json").is_file()]
+def pipeline(saver: BaseCheckpointSaver[Any]) -> tuple[Any, Any]:
+    """Return the pipeline graph with ``saver`` attached, and its run context.
+
+    The context is the graph's defaults with the offline ``scripted`` model, so a
+    ``MODEL`` in the environment never sends the benchmark to a model provider.
+    """
+    from orchestrator.loader import graph_ids, load_graph
+
+    if GRAPH in graph_ids():
+        graph: Any = load_graph(GRAPH).copy({"checkpointer": saver})
+    else:  # the served graph was one ``orchestrator`` with a mode before the split
+        from graphs.orchestrator import builder
+
+        graph = builder.compile(checkpointer=saver, name="orchestrator")
+    schema = getattr(graph, "context_schema", None)
+    if schema is None:
+        return graph, None
+    fields = (
+        {f.name for f in dataclasses.fields(schema)} if dataclasses.is_dataclass(schema) else ()
+    )
+    return graph, schema(**({"model": "scripted"} if "model" in fields else {}))
 
 
 def _seconds(run: dict[str, Any]) -> float:
@@ -57,20 +88,13 @@ async def _child_seconds(urls: dict[str, str], seen: set[str]) -> tuple[float, i
 
 
 async def _orchestrate(urls: dict[str, str], db: Path, reps: int) -> tuple[Paired, list[int]]:
-    from graphs.orchestrator import builder
-    from orchestrator.context import Context
-    from orchestrator.run import DEFAULT_TASK
-    from remote_graphs import default_pool, thread_config
-    from remote_graphs.persistence import async_sqlite_checkpointer
-
     data, counts, seen = Paired(), [], set[str]()
     await _child_seconds(urls, seen)
     async with async_sqlite_checkpointer(db) as saver:
-        graph = builder.compile(checkpointer=saver, name="orchestrator")
-        context = Context(mode="pipeline")
+        graph, context = pipeline(saver)
         for _ in range(reps):
             config = thread_config()
-            payload: Any = {"messages": [HumanMessage(DEFAULT_TASK)]}
+            payload: Any = {"messages": [HumanMessage(TASK)]}
             start = time.perf_counter()
             for _round in range(5):  # the writer asks once per draft; bounded
                 await graph.ainvoke(payload, config, context=context)
@@ -95,15 +119,9 @@ def run(reps: int = REPS) -> Section:
         (__doc__ or "").split("\n\n", 1)[1].replace("\n", " ")
         + f" {reps} orchestrations, after the children are up.",
     )
-    if missing := missing_children():
-        section.skipped = (
-            f"the example children are not in the repository yet (no "
-            f"{', '.join(f'graphs/{c}/langgraph.json' for c in missing)}); "
-            "this benchmark runs once they land."
-        )
+    if not discover_children():
+        section.skipped = "no child deployments (graphs/<name>/langgraph.json) were found."
         return section
-    from orchestrator.children import running_children
-
     with tempfile.TemporaryDirectory() as tmp, running_children(Path(tmp) / "servers") as urls:
         data, counts = asyncio.run(_orchestrate(urls, Path(tmp) / "orchestrator.sqlite", reps))
     section.rows.append(
