@@ -4,6 +4,8 @@ The graph that ``langgraph.json`` serves is compiled without a checkpointer
 (the Agent Server supplies one); ``served_checkpointer`` is what its
 ``"checkpointer": {"path": ...}`` entry points at, so served threads persist in
 the same SQLite file (or Postgres) that library and command-line runs use.
+Both served savers implement every capability the server uses (rollback of
+cancelled runs, thread copy, pruning), so it starts without warnings.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+import aiosqlite
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from remote_graphs.errors import ConfigError
+from remote_graphs.sqlite_saver import ServedSqliteSaver
 
 DB_ENV = "REMOTE_GRAPHS_DB"
 """SQLite file for checkpoints (default ``.orchestrator/checkpoints.sqlite``)."""
@@ -46,24 +49,25 @@ def sqlite_checkpointer(path: str | os.PathLike[str] | None = None) -> Iterator[
 @asynccontextmanager
 async def async_sqlite_checkpointer(
     path: str | os.PathLike[str] | None = None,
-) -> AsyncIterator[AsyncSqliteSaver]:
-    """Yield a ready ``AsyncSqliteSaver`` on ``path``; the connection closes on exit."""
-    async with AsyncSqliteSaver.from_conn_string(str(sqlite_path(path))) as saver:
+) -> AsyncIterator[ServedSqliteSaver]:
+    """Yield a ready ``ServedSqliteSaver`` on ``path``; the connection closes on exit."""
+    async with aiosqlite.connect(str(sqlite_path(path))) as conn:
+        saver = ServedSqliteSaver(conn)
         await saver.setup()
         yield saver
 
 
 @asynccontextmanager
 async def postgres_checkpointer(uri: str) -> AsyncIterator[BaseCheckpointSaver[str]]:
-    """Yield a ready ``AsyncPostgresSaver`` (install the ``postgres`` extra)."""
+    """Yield a ready ``ServedPostgresSaver`` (install the ``postgres`` extra)."""
     try:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from remote_graphs.postgres_saver import ServedPostgresSaver
     except ImportError:
         raise ConfigError(
             f"{POSTGRES_ENV} is set but langgraph-checkpoint-postgres is not installed; "
             "install the extra: pip install 'remote-graphs[postgres]'"
         ) from None
-    async with AsyncPostgresSaver.from_conn_string(uri) as saver:
+    async with ServedPostgresSaver.from_conn_string(uri) as saver:
         await saver.setup()
         yield saver
 
