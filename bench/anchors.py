@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +49,28 @@ UP_SYNC = f"upstream fan-out x{shapes.BRANCHES}, sync"
 PROJECT_SYNC = f"project fan-out x{shapes.BRANCHES}, sync"
 
 
-def run(url: str, title: str, hop_reps: int = HOP_REPS, fan_reps: int = FAN_REPS) -> Section:
+def run(
+    url: str,
+    title: str,
+    hop_reps: int = HOP_REPS,
+    fan_reps: int = FAN_REPS,
+    notes: Sequence[str] = (),
+) -> Section:
     """Measure both groups against the server at ``url``; ``title`` names the section."""
     section = Section(
         title,
-        f"{' '.join((__doc__ or '').split(chr(10) + chr(10), 1)[1].split())} "
-        f"Hop: {hop_reps} rounds; fan-out: {fan_reps} rounds of "
-        f"{shapes.BRANCHES} x {shapes.SECONDS * 1000:.0f} ms. Stream modes of the direct "
-        f"calls: {', '.join(MODES)}.",
+        f"Hop: parent `START -> remote` on the echo graph, sync `invoke`, {hop_reps} rounds of "
+        "six variants interleaved: two direct SDK calls (stateless `runs.stream`; "
+        "`threads.create` + `runs.stream`), bare `RemoteGraph(url=...)` as the node, stateless "
+        "and with a SQLite checkpointer on a fresh parent thread (so the remote runs on the "
+        "parent's thread id), and `remote_node` in the same shapes (stateless; `per_parent` "
+        f"with SQLite). Fan-out: `START -Send x {shapes.BRANCHES}-> remote` on a graph that "
+        f"sleeps {shapes.SECONDS * 1000:.0f} ms, {fan_reps} rounds of five variants: both "
+        f"twins sync and async with default settings, and {shapes.BRANCHES} direct async SDK "
+        "calls gathered (the floor this server and machine set). The fan-out runs are "
+        "stateless on both sides: a bare `RemoteGraph` gives every branch the parent's "
+        f"thread, which the server runs one at a time. Direct calls ask for {', '.join(MODES)}.",
+        notes=list(notes),
     )
     pool = ClientPool()
     loop = LoopThread()

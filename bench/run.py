@@ -34,7 +34,8 @@ from bench import (
     tool_overhead,
 )
 from bench.common import ROOT, Section, console, fake_server, loopback_only
-from bench.dev_servers import sample_server
+from bench.dev_servers import JOBS, sample_server
+from bench.fast_poll import STOCK_POLL, poll_seconds, server_threads
 from bench.report import document, readme_block, update_readme
 
 NAMES = (
@@ -92,7 +93,15 @@ def plan(
     """Return the benchmarks to run for ``names``; ``q`` divides the repetitions."""
     makers: dict[str, list[Callable[[], Section]]] = {
         "anchors": [
-            lambda: anchors.run(fake, FAKE_TITLE, anchors.HOP_REPS // q, anchors.FAN_REPS // q),
+            lambda: anchors.run(
+                fake,
+                FAKE_TITLE,
+                anchors.HOP_REPS // q,
+                anchors.FAN_REPS // q,
+                notes=[
+                    "Server: the fake Agent Server (`bench/serve_fake.py`), in its own process."
+                ],
+            ),
             lambda: _real_anchors(real, q),
         ],
         "servers": [lambda: server_speed.run(fake, stock, max(2, 5 // q))],
@@ -111,8 +120,15 @@ def _real_anchors(enabled: bool, q: int) -> Section:
     """Start the fast-poll server for this section only (its short poll costs a little CPU)."""
     if not enabled:
         return Section(REAL_TITLE, "", skipped="--no-real was given.")
+    note = (
+        f"Server: `langgraph dev --n-jobs-per-worker {JOBS}` on the sample graphs, started "
+        f"through `python -m bench.fast_poll`: queue poll {poll_seconds():g} s instead of "
+        f"{STOCK_POLL:g} s, and {server_threads()} threads for sync nodes (stock: cores + 4)."
+    )
     with sample_server(fast=True) as url:
-        return anchors.run(url, REAL_TITLE, anchors.HOP_REPS // q, anchors.FAN_REPS // q)
+        return anchors.run(
+            url, REAL_TITLE, anchors.HOP_REPS // q, anchors.FAN_REPS // q, notes=[note]
+        )
 
 
 def _real_orchestration(enabled: bool, q: int) -> Section:
