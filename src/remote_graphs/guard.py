@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from remote_graphs.errors import ConfigError, GuardError
+from remote_graphs.urls import check_url
 
 CALL_CHAIN_HEADER = "x-remote-graphs-call-chain"
 """Request header naming the deployments a call passed through (comma-separated URLs).
@@ -58,24 +59,15 @@ def normalize_url(url: str) -> str:
 
     Lower-cases scheme and host, maps every name for this machine (``localhost``,
     127.0.0.0/8, ``0.0.0.0``, ``::1``, the host name) to ``localhost``, makes the
-    port explicit and drops trailing slashes, query and fragment.
+    port explicit and drops trailing slashes. A URL that ``check_url`` refuses
+    raises its ``ConfigError``.
     """
-    parts = urlsplit(url.strip())
+    parts = urlsplit(check_url(url))
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise ConfigError(
-            f"not an http(s) URL: {url!r}; write it like http://127.0.0.1:2024 or https://host"
-        )
-    host = parts.hostname.lower().rstrip(".")
+    host = str(parts.hostname).lower().rstrip(".")
     if _is_local_host(host):
         host = "localhost"
-    try:
-        port = parts.port
-    except ValueError as exc:
-        raise ConfigError(f"bad port in URL {url!r}: {exc}") from None
-    if port == 0:
-        raise ConfigError(f"bad port in URL {url!r}: port 0 cannot be called")
-    port = port or _DEFAULT_PORTS[scheme]
+    port = parts.port or _DEFAULT_PORTS[scheme]
     path = parts.path.rstrip("/")
     return f"{scheme}://{host}:{port}{path}"
 
@@ -87,10 +79,17 @@ def self_urls(run_metadata: Mapping[str, Any] | None = None) -> set[str]:
     ``langgraph dev`` and by deployments) and the run metadata's
     ``langgraph_api_url`` when called inside a served run.
     """
-    found = {os.environ.get(SELF_URL_ENV), os.environ.get("LANGGRAPH_API_URL")}
+    found = {name: os.environ.get(name) for name in (SELF_URL_ENV, "LANGGRAPH_API_URL")}
     if run_metadata:
-        found.add(run_metadata.get("langgraph_api_url"))
-    return {normalize_url(u) for u in found if isinstance(u, str) and u.strip()}
+        found["the run's langgraph_api_url"] = run_metadata.get("langgraph_api_url")
+    urls = set()
+    for source, url in found.items():
+        if isinstance(url, str) and url.strip():
+            try:
+                urls.add(normalize_url(url))
+            except ConfigError as exc:
+                raise ConfigError(f"{source}: {exc}") from None
+    return urls
 
 
 def max_depth() -> int:

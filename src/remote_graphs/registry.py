@@ -8,26 +8,37 @@ its client is created.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from langgraph.types import RetryPolicy
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from remote_graphs.errors import ConfigError
-from remote_graphs.guard import normalize_url
 from remote_graphs.retry import is_transient
+from remote_graphs.urls import check_url
 
 CONFIG_ENV = "REMOTE_GRAPHS_CONFIG"
 """Environment variable naming the registry file (default: ``remotes.toml`` in the cwd)."""
 DEFAULT_CONFIG_FILE = "remotes.toml"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+"""Capitals only: a pasted secret is refused (and never echoed) instead of read as a name."""
 _SECRET_HEADERS = {"x-api-key", "authorization", "cookie", "proxy-authorization"}
 
 
@@ -110,14 +121,38 @@ class RemoteSpec(BaseModel):
     @field_validator("url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        normalize_url(value)
-        return value.rstrip("/")
+        return check_url(value)
 
     @field_validator("url_env", "api_key_env")
     @classmethod
-    def _check_env_name(cls, value: str | None) -> str | None:
-        if value is not None and not _ENV_NAME.match(value):
-            raise ValueError(f"{value!r} is not an environment variable name")
+    def _check_env_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _ENV_NAME.match(value):
+            return value
+        suffix, what = (
+            ("URL", "the URL goes in url")
+            if info.field_name == "url_env"
+            else (
+                "API_KEY",
+                "the key itself goes in the environment, never in this file",
+            )
+        )
+        raise ValueError(
+            f"must name an environment variable in capitals, like "
+            f"{_env_stem(info.data.get('name'))}_{suffix}; {what}"
+        )
+
+    @field_validator("graph_id")
+    @classmethod
+    def _check_graph_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError(
+                "is empty; set it to the graph's name on the remote deployment "
+                '(a key of "graphs" in its langgraph.json)'
+            )
+        if value != value.strip():
+            raise ValueError(f"{value!r} has spaces around it; write {value.strip()!r}")
         return value
 
     @field_validator("assistant_id")
@@ -151,7 +186,8 @@ class RemoteSpec(BaseModel):
                 raise ValueError("set the API key with api_key_env, not header_envs")
             if not _ENV_NAME.match(env):
                 raise ValueError(
-                    f"{env!r} (for header {header!r}) is not an environment variable name"
+                    f"header {header!r} must map to an environment variable in capitals, "
+                    f"like {_env_stem(header)}; its value goes in the environment"
                 )
         return value
 
@@ -167,13 +203,17 @@ class RemoteSpec(BaseModel):
         return self.assistant_id or str(self.graph_id)
 
     def resolved_url(self) -> str:
-        """Return the URL in force: ``url_env``'s value when set, else ``url``."""
+        """Return the URL in force: ``url_env``'s value when set, else ``url``.
+
+        Raises:
+            ConfigError: The variable holds a bad URL; the message names the
+                remote and the variable and never shows credentials.
+        """
         if self.url_env and (override := os.environ.get(self.url_env, "").strip()):
             try:
-                normalize_url(override)
+                return check_url(override)
             except ConfigError as exc:
                 raise ConfigError(f"remote {self.name!r}: {self.url_env}: {exc}") from None
-            return override.rstrip("/")
         return self.url
 
 
@@ -190,7 +230,12 @@ class Registry(Mapping[str, RemoteSpec]):
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> Registry:
-        """Load ``remotes.toml`` (or ``$REMOTE_GRAPHS_CONFIG``, or ``path``)."""
+        """Load ``remotes.toml`` (or ``$REMOTE_GRAPHS_CONFIG``, or ``path``) and check it.
+
+        The URLs the ``url_env`` variables hold are checked too
+        (``check_environment``), so every mistake surfaces here, before
+        anything starts.
+        """
         file = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -203,13 +248,27 @@ class Registry(Mapping[str, RemoteSpec]):
             raise ConfigError(f"remote registry {file} is not valid TOML: {exc}") from None
         remotes = data.get("remotes")
         if not isinstance(remotes, dict) or not remotes:
-            raise ConfigError(f"{file}: declare remotes as [remotes.<name>] tables")
+            hint = _did_you_mean(list(data), ["remotes"])
+            raise ConfigError(
+                f"{file}: declare remotes as [remotes.<name>] tables{hint and f' ({hint})'}"
+            )
         specs = []
         for name, body in remotes.items():
             if not isinstance(body, dict):
                 raise ConfigError(f"{file}: remotes.{name} must be a table ([remotes.{name}])")
             specs.append(parse_remote({"name": name, **body}))
-        return cls(specs)
+        registry = cls(specs)
+        registry.check_environment()
+        return registry
+
+    def check_environment(self) -> None:
+        """Refuse a ``url_env`` variable that holds a bad URL, naming remote and variable.
+
+        ``from_file`` calls it; call it again after changing those variables
+        and before starting anything that uses the registry.
+        """
+        for spec in self._remotes.values():
+            spec.resolved_url()
 
     def __getitem__(self, name: str) -> RemoteSpec:
         try:
@@ -231,12 +290,42 @@ def parse_remote(data: Mapping[str, Any]) -> RemoteSpec:
     try:
         return RemoteSpec.model_validate(dict(data))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'remote'}: {_clean(err['msg'])}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         raise ConfigError(f"remote {name!r} is invalid: {problems}") from None
 
 
-def _clean(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+def _problem(err: ErrorDetails) -> str:
+    """Say what is wrong with one field, and how to fix it, without echoing its value."""
+    loc = err["loc"]
+    field = ".".join(str(part) for part in loc) or "remote"
+    if err["type"] == "extra_forbidden":
+        known = _fields_at(loc[:-1])
+        hint = _did_you_mean([str(loc[-1])], known)
+        return f"{field}: unknown field; {hint or 'the fields are ' + ', '.join(known)}"
+    if err["type"] == "missing":
+        return f"{field}: is required"
+    return f"{field}: {err['msg'].removeprefix('Value error, ')}"
+
+
+def _fields_at(path: Sequence[int | str]) -> list[str]:
+    """Return the field names of the table at ``path`` in a remote's declaration."""
+    model: type[BaseModel] = RemoteSpec
+    for part in path:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [name for name in model.model_fields if not (model is RemoteSpec and name == "name")]
+
+
+def _did_you_mean(given: Iterable[str], known: Sequence[str]) -> str:
+    for word in given:
+        if close := difflib.get_close_matches(word, known, n=1, cutoff=0.6):
+            return f"did you mean {close[0]}?"
+    return ""
+
+
+def _env_stem(name: object) -> str:
+    """Turn a remote or header name into the stem of an environment variable name."""
+    stem = re.sub(r"[^A-Z0-9]+", "_", str(name or "REMOTE").upper()).strip("_")
+    return stem if stem[:1].isalpha() else f"REMOTE_{stem}"

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from remote_graphs import ConfigError, RemoteSpec, remote_node, require_uuid
+from remote_graphs import ConfigError, Registry, remote_node
 from remote_graphs.guard import normalize_url
-from remote_graphs.registry import parse_remote
+from remote_graphs.registry import RemoteSpec, parse_remote
+from remote_graphs.threads import require_uuid
 
 GOOD = {"name": "r", "url": "http://127.0.0.1:9", "graph_id": "g"}
 quick = settings(
@@ -131,3 +132,65 @@ def test_bad_parent_thread_fails_before_any_call(thread: str) -> None:
     graph = StateGraph(MessagesState).add_node("r", node).add_edge(START, "r").compile()
     with pytest.raises(ConfigError, match="thread_id must be a UUID"):
         graph.invoke({"messages": [HumanMessage("x")]}, {"configurable": {"thread_id": thread}})
+
+
+SECRET = st.text(alphabet=string.ascii_letters + string.digits + "!$%&*+-.~", min_size=10).filter(
+    lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s)
+)
+SECRET_URLS = [
+    "http://user:{}@h.example",
+    "https://{}@h.example:8443/api",
+    "user:{}@h.example",
+    "http:/u:{}@h",
+    "http://u:{}@",
+    "http://u:{}/path",
+    "http://u:{}",
+    "u:{}",
+    "https://h.example/?key={}",
+    "https://h.example/#{}",
+]
+
+
+@quick
+@given(st.sampled_from(SECRET_URLS), SECRET)
+def test_a_secret_in_a_url_is_refused_and_never_shown(shape: str, secret: str) -> None:
+    url = shape.format(secret)
+    for attempt in (lambda: parse_remote({**GOOD, "url": url}), lambda: normalize_url(url)):
+        with pytest.raises(ConfigError) as info:
+            attempt()
+        assert secret not in str(info.value)
+
+
+@quick
+@given(st.sampled_from(SECRET_URLS), SECRET)
+def test_a_secret_in_a_url_env_value_is_never_shown(
+    monkeypatch: pytest.MonkeyPatch, shape: str, secret: str
+) -> None:
+    monkeypatch.setenv("R_URL", shape.format(secret))
+    registry = Registry([{**GOOD, "url_env": "R_URL"}])
+    with pytest.raises(ConfigError) as info:
+        registry.check_environment()
+    assert str(info.value).startswith("remote 'r': R_URL: ")
+    assert secret not in str(info.value)
+
+
+@quick
+@given(
+    st.sampled_from(["api_key_env", "url_env", "header_envs"]),
+    SECRET.filter(lambda s: any(c.islower() for c in s)),
+)
+def test_a_secret_pasted_for_a_variable_name_is_refused_and_never_shown(
+    field: str, secret: str
+) -> None:
+    value: Any = {"X-Token": secret} if field == "header_envs" else secret
+    with pytest.raises(ConfigError) as info:
+        parse_remote({**GOOD, field: value})
+    assert field in str(info.value)
+    assert secret not in str(info.value)
+
+
+@quick
+@given(st.from_regex(r"\A[ \t]*\Z"))
+def test_blank_graph_ids_fail_at_load(graph_id: str) -> None:
+    with pytest.raises(ConfigError, match="graph_id: is empty"):
+        parse_remote({**GOOD, "graph_id": graph_id})

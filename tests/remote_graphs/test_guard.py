@@ -1,6 +1,8 @@
 import socket
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from remote_graphs import ConfigError, GuardError
 from remote_graphs.guard import (
@@ -103,3 +105,48 @@ def test_depth_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MAX_DEPTH_ENV, "zero")
     with pytest.raises(ConfigError, match=MAX_DEPTH_ENV):
         check_call("x", "http://h3:3")
+
+
+HOSTS = st.from_regex(r"\A[a-z][a-z0-9-]{0,15}(\.[a-z]{2,6}){0,2}\Z")
+quick = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@quick
+@given(st.sampled_from(["http", "https"]), HOSTS, st.from_regex(r"\A(/[a-z0-9]{1,8}){0,2}\Z"))
+def test_spellings_of_one_deployment_normalise_equal(scheme: str, host: str, path: str) -> None:
+    default = {"http": 80, "https": 443}[scheme]
+    canonical = normalize_url(f"{scheme}://{host}{path}")
+    for variant in (
+        f"{scheme.upper()}://{host.upper()}{path}/",
+        f"{scheme}://{host}:{default}{path}//",
+        f"  {scheme}://{host}.{path}  ",
+    ):
+        assert normalize_url(variant) == canonical
+
+
+@quick
+@given(HOSTS, st.integers(1, 65535), st.integers(1, 65535).filter(lambda p: p != 2024))
+def test_ports_tell_deployments_apart(host: str, port: int, other: int) -> None:
+    assert normalize_url(f"http://{host}:{port}") != normalize_url(f"https://{host}:{port}")
+    assert normalize_url(f"http://localhost:{other}") != normalize_url("http://localhost:2024")
+
+
+@quick
+@given(
+    st.sampled_from([SELF_URL_ENV, "LANGGRAPH_API_URL"]),
+    st.text(alphabet="abcdefXYZ0123456789-.", min_size=10).filter(
+        lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s)
+    ),
+)
+def test_a_bad_self_url_names_its_variable_without_its_secret(
+    monkeypatch: pytest.MonkeyPatch, source: str, secret: str
+) -> None:
+    for name in (SELF_URL_ENV, "LANGGRAPH_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(source, f"http://me:{secret}@localhost:2024")
+    with pytest.raises(ConfigError) as info:
+        check_call("x", "http://localhost:3000")
+    assert str(info.value).startswith(f"{source}: ")
+    assert secret not in str(info.value)
