@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from langgraph.checkpoint.sqlite import SqliteSaver
+
 from bench import anchor_graphs as shapes
 from bench.common import Row, Section, Stat
 from bench.hop import MODES, spec
@@ -64,7 +66,10 @@ def run(
         "`threads.create` + `runs.stream`), bare `RemoteGraph(url=...)` as the node, stateless "
         "and with a SQLite checkpointer on a fresh parent thread (so the remote runs on the "
         "parent's thread id), and `remote_node` in the same shapes (stateless; `per_parent` "
-        f"with SQLite). Fan-out: `START -Send x {shapes.BRANCHES}-> remote` on a graph that "
+        "with SQLite). Each side gets SQLite the way its users would: langgraph's "
+        "`SqliteSaver` for upstream, `remote_graphs.persistence.sqlite_checkpointer` for the "
+        "project, each on its own file. "
+        f"Fan-out: `START -Send x {shapes.BRANCHES}-> remote` on a graph that "
         f"sleeps {shapes.SECONDS * 1000:.0f} ms, {fan_reps} rounds of five variants: both "
         f"twins sync and async with default settings, and {shapes.BRANCHES} direct async SDK "
         "calls gathered (the floor this server and machine set). The fan-out runs are "
@@ -107,13 +112,18 @@ def hop_rows(url: str, pool: ClientPool, reps: int) -> list[Row]:
 
         return call
 
-    with tempfile.TemporaryDirectory() as tmp, sqlite_checkpointer(Path(tmp) / "a.db") as saver:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        SqliteSaver.from_conn_string(str(Path(tmp) / "upstream.db")) as stock_saver,
+        sqlite_checkpointer(Path(tmp) / "project.db") as saver,
+    ):
+        stock_saver.setup()
         variants: dict[str, Timer] = {
             SDK: sync_timer(direct),
             SDK_THREAD: sync_timer(direct_thread),
             UP: sync_timer(invoke(shapes.upstream_hop(url), False)),
             PROJECT: sync_timer(invoke(shapes.project_hop(url, pool, "stateless"), False)),
-            UP_DB: sync_timer(invoke(shapes.upstream_hop(url, saver), True)),
+            UP_DB: sync_timer(invoke(shapes.upstream_hop(url, stock_saver), True)),
             PROJECT_DB: sync_timer(
                 invoke(shapes.project_hop(url, pool, "per_parent", saver), True)
             ),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 from bench import anchor_graphs as shapes
 from bench.common import fake_server, loopback_only
@@ -162,8 +163,10 @@ def main() -> int:
     with (
         fake_server() as url,
         tempfile.TemporaryDirectory() as tmp,
-        sqlite_checkpointer(Path(tmp) / "p.db") as saver,
+        SqliteSaver.from_conn_string(str(Path(tmp) / "upstream.db")) as stock_saver,
+        sqlite_checkpointer(Path(tmp) / "project.db") as saver,
     ):
+        stock_saver.setup()
         sides: dict[str, list[tuple[str, Any, bool]]] = {
             "stateless": [
                 ("upstream RemoteGraph node, stateless", shapes.upstream_hop(url), False),
@@ -174,7 +177,11 @@ def main() -> int:
                 ),
             ],
             "sqlite": [
-                ("upstream RemoteGraph node + SQLite", shapes.upstream_hop(url, saver), True),
+                (
+                    "upstream RemoteGraph node + SQLite",
+                    shapes.upstream_hop(url, stock_saver),
+                    True,
+                ),
                 (
                     "project remote_node per_parent + SQLite",
                     shapes.project_hop(url, pool, "per_parent", saver),
