@@ -35,7 +35,7 @@ from bench.interleave import LoopThread, Timer, interleave, pair, sync_timer
 from remote_graphs.clients import ClientPool
 from remote_graphs.persistence import sqlite_checkpointer
 
-HOP_REPS = 100
+HOP_REPS = 150
 FAN_REPS = 12
 
 SDK = "direct SDK runs.stream"

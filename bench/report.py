@@ -31,7 +31,8 @@ def verdict(row: Row) -> str:
 def _summary(sections: list[Section]) -> list[str]:
     lines = ["| benchmark | figure | vs | result | target | met? |", "|---|---|---|---|---|---|"]
     for s in sections:
-        name = s.title.split(":")[0].split(" (")[0]
+        name = s.title.split(":")[0]
+        name = name if name.startswith(ANCHOR_PREFIX) else name.split(" (")[0]
         if s.skipped:
             lines.append(f"| {name} | - | - | skipped | - | - |")
         for r in s.rows:
@@ -128,9 +129,14 @@ def readme_block(sections: list[Section], started: datetime) -> str:
         f"| {label} | {_anchor_cell(fake, figure, base)} | {_anchor_cell(real, figure, base)} |"
         for figure, base, label in pairs
     ]
+    growth = next((s for s in sections if s.title.startswith("5. ")), None)
+    if growth is not None and not growth.skipped:
+        facts = "; ".join(f"{r.figure}: {result(r)}" for r in growth.rows if r.target is not None)
+        lines += ["", f"Growth: {facts}."]
     lines += [
         "",
-        f"Last full run: {started:%Y-%m-%d}; every figure is in "
+        f"Last full run {started:%Y-%m-%d} on {environment()['cores']} cores; every figure, "
+        "with its spread and the rows measured against direct SDK calls, is in "
         "[`docs/benchmarks.md`](docs/benchmarks.md).",
         README_END,
     ]
