@@ -14,6 +14,7 @@ from langgraph.checkpoint.conformance.report import CapabilityReport
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Command, interrupt
 
+from orchestrator.devserver import DevServer
 from remote_graphs import ConfigError, thread_config
 from remote_graphs.persistence import (
     DB_ENV,
@@ -26,6 +27,7 @@ from remote_graphs.persistence import (
 from remote_graphs.sqlite_saver import ServedSqliteSaver
 from tests.remote_graphs.postgres_server import postgres_cluster
 
+ROOT = Path(__file__).resolve().parents[2]
 SaverFactory = Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver[str]]]
 
 
@@ -282,3 +284,18 @@ async def test_keep_latest_keeps_a_subgraph_call_that_is_waiting(tmp_path: Path)
         out = await graph.ainvoke(Command(resume="yes"), _run_config(thread))
     assert [m.content for m in out["messages"]] == ["a", "yes"]
     assert prepared == ["once"]
+
+
+@pytest.mark.real_server
+def test_served_on_postgres_the_server_finds_every_capability(
+    postgres_uri: str, tmp_path: Path
+) -> None:
+    with DevServer(
+        ROOT / "langgraph.json",
+        cwd=tmp_path,
+        env={POSTGRES_ENV: postgres_uri},
+        startup_timeout=90,
+    ) as server:
+        log = server.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "Using custom checkpointer: ServedPostgresSaver" in log
+    assert "Custom checkpointer missing" not in log
