@@ -15,6 +15,7 @@ import asyncio
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import httpx
@@ -69,6 +70,33 @@ def _timeout(spec: RemoteSpec) -> httpx.Timeout:
     return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
 
 
+class Attempts:
+    """Tasks this process already started a remote run for (bounded, oldest dropped).
+
+    A task seen here again is a retry, so its remote thread is asked for an
+    earlier run of the same task before a new one is started.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def add(self, key: str | None) -> None:
+        """Remember ``key`` (None is ignored: stateless runs have no task)."""
+        if key is None:
+            return
+        with self._lock:
+            self._keys[key] = None
+            self._keys.move_to_end(key)
+            while len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._keys
+
+
 class RemoteClients:
     """The SDK clients of one remote, created on first use and reused."""
 
@@ -81,6 +109,8 @@ class RemoteClients:
         self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LangGraphClient] = (
             weakref.WeakKeyDictionary()
         )
+        self.attempted = Attempts()
+        """Parent tasks this process has started a run of this remote for."""
 
     def sync(self) -> SyncLangGraphClient:
         """Return the sync client, creating it on first use."""

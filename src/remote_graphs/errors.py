@@ -22,9 +22,10 @@ class GuardError(RemoteGraphsError, RuntimeError):
 
 
 class RemoteRunError(RemoteGraphsError, RuntimeError):
-    """A remote run failed.
+    """A remote run failed, or could not be started.
 
-    The message names the remote, its URL (never credentials), the remote run id
+    The message names the remote as declared, the node or tool that called it,
+    its URL (never credentials), the remote run and thread when there was one,
     and the remote's own error class and message, so the failure can be traced
     on the remote deployment without its traceback.
     """
@@ -38,6 +39,7 @@ class RemoteRunError(RemoteGraphsError, RuntimeError):
         message: str,
         run_id: str | None = None,
         thread_id: str | None = None,
+        caller: str | None = None,
     ) -> None:
         self.remote = remote
         self.url = url
@@ -45,17 +47,24 @@ class RemoteRunError(RemoteGraphsError, RuntimeError):
         self.remote_message = message
         self.run_id = run_id
         self.thread_id = thread_id
+        self.caller = caller or remote
+        """The node or tool that called the remote."""
         self.transient = False
         """True when a later attempt may succeed (network fault, 429, 5xx, cut stream)."""
-        where = f"run {run_id}" if run_id else "a run"
-        if thread_id:
-            where += f" on thread {thread_id}"
-        super().__init__(f"remote {remote!r} at {url} failed in {where}: {error}: {message}")
+        who = f"remote {remote!r}"
+        if self.caller != remote:
+            who += f" (called by {self.caller!r})"
+        on = f" on thread {thread_id}" if thread_id else ""
+        what = f"run {run_id}{on} failed" if run_id else f"no run could be started{on}"
+        super().__init__(f"{who} at {url}: {what}: {error}: {message}")
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only fields need an explicit recipe to survive pickling.
         fields = (self.remote, self.url, self.error, self.remote_message, self.run_id)
-        return (_rebuild_remote_run_error, (*fields, self.thread_id, self.transient))
+        return (
+            _rebuild_remote_run_error,
+            (*fields, self.thread_id, self.transient, self.caller),
+        )
 
 
 def _rebuild_remote_run_error(
@@ -66,9 +75,16 @@ def _rebuild_remote_run_error(
     run_id: str | None,
     thread_id: str | None,
     transient: bool,
+    caller: str | None = None,
 ) -> RemoteRunError:
     err = RemoteRunError(
-        remote, url, error=error, message=message, run_id=run_id, thread_id=thread_id
+        remote,
+        url,
+        error=error,
+        message=message,
+        run_id=run_id,
+        thread_id=thread_id,
+        caller=caller,
     )
     err.transient = transient
     return err

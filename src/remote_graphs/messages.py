@@ -2,12 +2,14 @@
 
 Bare ``RemoteGraph`` hands back plain dicts; coercing them later with
 ``convert_to_messages`` moves ``usage_metadata`` into ``additional_kwargs`` and
-rejects streamed chunks. ``messages_from_dict`` keeps every field.
+rejects streamed chunks. ``messages_from_dict`` keeps every field. Messages a
+remote node brings back also carry their provenance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from langchain_core.messages import BaseMessage, messages_from_dict
@@ -66,3 +68,36 @@ def _hydrate_field(value: Any) -> Any:
 def message_ids(messages: Sequence[Any]) -> set[str]:
     """Return the ids of the messages that have one."""
     return {m.id for m in messages if isinstance(m, BaseMessage) and m.id}
+
+
+PROVENANCE = "remote_graphs"
+"""Key in ``response_metadata`` of messages a remote produced: which node, run and checkpoint."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a message a remote brought back came from.
+
+    Kept on the message, so the parent's own state (and every fork of it)
+    records which remote thread and checkpoint its branch has reached.
+    """
+
+    node: str | None
+    run_id: str | None
+    thread_id: str | None
+    checkpoint_id: str | None = None
+
+    def apply(self, message: Any) -> Any:
+        """Return ``message`` marked with this provenance (other values unchanged)."""
+        if not isinstance(message, BaseMessage):
+            return message
+        meta = dict(message.response_metadata or {})
+        meta[PROVENANCE] = asdict(self)
+        return message.model_copy(update={"response_metadata": meta})
+
+
+def provenance(message: Any) -> Mapping[str, Any]:
+    """Return the provenance a remote node left on ``message`` (empty when none)."""
+    meta = getattr(message, "response_metadata", None) or {}
+    origin = meta.get(PROVENANCE) if isinstance(meta, Mapping) else None
+    return origin if isinstance(origin, Mapping) else {}

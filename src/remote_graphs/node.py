@@ -1,11 +1,13 @@
 """Remote node: a remote graph as a node of a parent ``StateGraph``.
 
 Fixes what a bare ``RemoteGraph`` node gets wrong: each node gets its own
-remote thread (``uuid5(parent thread, node name)``) instead of sharing the
-parent's, only messages the remote has not seen are sent, messages come back
-as real message objects, a remote interrupt becomes a parent interrupt whose
-``Command(resume=...)`` resumes the *same* remote run, and failures raise a
-``RemoteRunError`` that names the remote and its run.
+remote thread instead of sharing the parent's, only messages the remote has
+not seen are sent, messages come back as real message objects (marked with
+the remote thread and checkpoint they came from, so a fork of the parent
+continues the remote from the matching checkpoint), a remote interrupt
+becomes a parent interrupt whose ``Command(resume=...)`` resumes the *same*
+remote run, and failures raise a ``RemoteRunError`` that names the remote and
+its run.
 
     add_remote(builder, registry["researcher"], name="research")
 """
@@ -23,19 +25,18 @@ from langgraph.types import RetryPolicy
 from remote_graphs import guard
 from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.errors import ConfigError
-from remote_graphs.interrupts import adrive, drive
-from remote_graphs.messages import hydrate, message_ids
+from remote_graphs.messages import PROVENANCE, Provenance, hydrate, message_ids, provenance
 from remote_graphs.registry import RemoteSpec, parse_remote
-from remote_graphs.request import Outcome, RemoteRequest, build_request
-from remote_graphs.threads import child_thread_id, parent_thread_id
+from remote_graphs.request import Outcome, ParentCall, RemoteRequest, build_request
+from remote_graphs.run import adrive, drive
+from remote_graphs.threads import child_thread_id
 
 InputMap = Callable[[Any], dict[str, Any]]
 """Parent state (or ``Send`` argument) -> the remote graph's input."""
 OutputMap = Callable[[dict[str, Any]], dict[str, Any]]
 """The remote's final values (messages already hydrated) -> the parent state update."""
 ThreadPolicy = Literal["per_parent", "per_task", "stateless"]
-PROVENANCE = "remote_graphs"
-"""Key in ``response_metadata`` of messages a remote produced: which node and run made them."""
+__all__ = ["PROVENANCE", "RemoteNode", "ThreadPolicy", "add_remote", "remote_node"]
 
 
 class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
@@ -92,56 +93,73 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
 
     # -- requests -------------------------------------------------------------
 
-    def _first_request(self, state: Any, config: RunnableConfig) -> RemoteRequest:
-        parent = parent_thread_id(config)
+    def _request(self, state: Any, config: RunnableConfig) -> RemoteRequest:
+        parent = ParentCall.from_config(config)
         name = self.name or self.spec.name
-        thread_id = _child_thread(parent, name, self.thread_policy, config)
+        thread_id, checkpoint_id, seen = self._thread(state, parent)
         remote_input = (
             self.input_map(state)
             if self.input_map is not None
-            else {
-                "messages": self._unseen_messages(state, fresh=self.thread_policy != "per_parent")
-            }
+            else {"messages": _messages_of(state, name)[seen:]}
         )
-        conf = config.get("configurable") or {}
-        metadata = {
-            "remote_graphs_node": name,
-            "remote_graphs_parent_thread": parent,
-            "remote_graphs_parent_ns": conf.get("checkpoint_ns"),
-        }
         return build_request(
             name,
-            self.pool,
-            self.spec,
+            self.pool.get(self.spec),
+            self.spec.assistant,
+            parent,
             thread_id=thread_id,
             input=remote_input,
-            config=config,
-            context=_runtime_context(config) if self.forward_context else None,
-            metadata=metadata,
+            forward_context=self.forward_context,
+            forward_user=self.spec.forward_user,
+            metadata={
+                "remote_graphs_node": name,
+                "remote_graphs_parent_thread": parent.thread_id,
+                "remote_graphs_parent_ns": parent.namespace,
+            },
+            checkpoint_id=checkpoint_id,
         )
 
-    def _unseen_messages(self, state: Any, *, fresh: bool) -> list[Any]:
-        messages = _messages_of(state, self.name)
-        if fresh:  # a stateless run or a new per-task thread has seen nothing yet
-            return list(messages)
-        # Everything up to the last message this node brought back is already
-        # on the remote thread; send only what came after it.
-        for i in range(len(messages) - 1, -1, -1):
-            if _produced_by(messages[i], self.name):
-                return list(messages[i + 1 :])
-        return list(messages)
+    def _thread(self, state: Any, parent: ParentCall) -> tuple[str | None, str | None, int]:
+        """Pick the remote thread, the checkpoint to run from, and how many messages it saw.
+
+        ``per_parent`` continues the remote thread of the last message this node
+        brought back, from the remote checkpoint that message came from: on the
+        parent's normal path that is the remote thread's latest, and after the
+        parent forked or replayed an earlier checkpoint it is the one matching
+        the parent's branch, so the remote sees exactly the branch's history.
+        With no such message yet, the call starts a thread of its own.
+        """
+        if parent.thread_id is None or self.thread_policy == "stateless":
+            return None, None, 0
+        if self.thread_policy == "per_parent":
+            if self.input_map is None:
+                messages = _messages_of(state, self.name)
+            else:
+                messages = _state_messages(state) or []
+            for i in range(len(messages) - 1, -1, -1):
+                origin = provenance(messages[i])
+                if origin.get("node") == self.name and origin.get("thread_id"):
+                    return str(origin["thread_id"]), origin.get("checkpoint_id"), i + 1
+            if self.output_map is not None:
+                # a custom output may bring no messages back to find the thread by
+                return child_thread_id(parent.thread_id, str(self.name)), None, 0
+        return parent.task_thread(str(self.name)), None, 0
 
     # -- results --------------------------------------------------------------
 
     def _update(self, state: Any, outcome: Outcome, request: RemoteRequest) -> dict[str, Any]:
         values = hydrate(outcome.values or {})
+        tag = Provenance(self.name, outcome.run_id, request.thread_id, outcome.checkpoint_id)
         if self.output_map is not None:
-            return self.output_map(values)
-        known = message_ids(_messages_of(state, self.name))
-        sent = request.payload.get("input") or {}
-        known |= message_ids(sent.get("messages", []) if isinstance(sent, dict) else [])
+            update = self.output_map(values)
+            if isinstance(update.get("messages"), list):
+                update = {**update, "messages": [tag.apply(m) for m in update["messages"]]}
+            return update
+        known = message_ids(_state_messages(state) or [])
+        sent = request.input.get("messages", []) if isinstance(request.input, dict) else []
+        known |= message_ids(sent)
         new = [
-            _tag(m, self.name, outcome.run_id, request.thread_id)
+            tag.apply(m)
             for m in values.get("messages", [])
             if isinstance(m, BaseMessage) and m.id not in known
         ]
@@ -150,11 +168,11 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
     # -- drivers --------------------------------------------------------------
 
     def _run(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
-        outcome, request = drive(self._first_request(state, config), config)
+        outcome, request = drive(self._request(state, config))
         return self._update(state, outcome, request)
 
     async def _arun(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
-        outcome, request = await adrive(self._first_request(state, config), config)
+        outcome, request = await adrive(self._request(state, config))
         return self._update(state, outcome, request)
 
 
@@ -184,49 +202,18 @@ def add_remote(
     return builder
 
 
-def _messages_of(state: Any, node: str | None) -> Sequence[Any]:
-    messages = (
-        state.get("messages") if isinstance(state, Mapping) else getattr(state, "messages", None)
-    )
+def _messages_of(state: Any, node: str | None) -> list[Any]:
+    messages = _state_messages(state)
     if messages is None:
         raise ConfigError(
             f"remote node {node!r}: the state has no 'messages'; pass input= and output= "
             "to map your state to the remote's input and back"
         )
-    return list(messages)
+    return messages
 
 
-def _produced_by(message: Any, node: str | None) -> bool:
-    meta = getattr(message, "response_metadata", None) or {}
-    origin = meta.get(PROVENANCE)
-    return isinstance(origin, Mapping) and origin.get("node") == node
-
-
-def _tag(
-    message: BaseMessage, node: str | None, run_id: str | None, thread_id: str | None
-) -> BaseMessage:
-    meta = dict(message.response_metadata or {})
-    meta[PROVENANCE] = {"node": node, "run_id": run_id, "thread_id": thread_id}
-    return message.model_copy(update={"response_metadata": meta})
-
-
-def _child_thread(
-    parent: str | None, name: str, policy: ThreadPolicy, config: RunnableConfig
-) -> str | None:
-    """Pick the remote thread: none (stateless), one per parent thread, or one per task.
-
-    ``per_task`` keys the thread on the task's checkpoint namespace, which is the
-    same on a retry or resume of that task but differs between ``Send`` branches,
-    so a fan-out runs in parallel on separate remote threads.
-    """
-    if parent is None or policy == "stateless":
-        return None
-    if policy == "per_task":
-        ns = (config.get("configurable") or {}).get("checkpoint_ns") or ""
-        return child_thread_id(parent, f"{name}|{ns}")
-    return child_thread_id(parent, name)
-
-
-def _runtime_context(config: RunnableConfig) -> Any:
-    runtime = (config.get("configurable") or {}).get("__pregel_runtime")
-    return getattr(runtime, "context", None)
+def _state_messages(state: Any) -> list[Any] | None:
+    messages = (
+        state.get("messages") if isinstance(state, Mapping) else getattr(state, "messages", None)
+    )
+    return list(messages) if isinstance(messages, Sequence) else None

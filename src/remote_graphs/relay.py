@@ -8,7 +8,6 @@ from typing import Any
 from langgraph.types import Interrupt
 
 from remote_graphs.messages import hydrate, to_message
-from remote_graphs.recovery import settled
 from remote_graphs.request import INTERRUPT, NS_SEP, Outcome, RemoteRequest
 
 
@@ -17,7 +16,12 @@ class StreamReader:
 
     def __init__(self, request: RemoteRequest) -> None:
         self.request = request
-        self.outcome = Outcome()
+        self.run_id: str | None = None
+        self.values: dict[str, Any] | None = None
+        self.interrupts: list[dict[str, Any]] = []
+        self.error: dict[str, Any] | None = None
+        self.checkpoint: Mapping[str, Any] | None = None
+        """The last root checkpoint the run streamed."""
 
     def feed(self, event: str, data: Any) -> None:
         """Take one SSE event."""
@@ -25,76 +29,90 @@ class StreamReader:
         ns = tuple(rest.split(NS_SEP)) if rest else ()
         if mode == "metadata":
             if isinstance(data, Mapping):
-                self.outcome.run_id = data.get("run_id")
+                self.run_id = data.get("run_id")
             return
         if mode == "error":
-            self.outcome.error = data if isinstance(data, dict) else {"message": str(data)}
+            self.error = data if isinstance(data, dict) else {"message": str(data)}
             return
-        if not ns:
-            if mode == "values" and isinstance(data, dict):
-                self.outcome.values = data
-            elif mode == "updates" and isinstance(data, dict) and INTERRUPT in data:
-                self.outcome.interrupts = list(data[INTERRUPT] or [])
+        if not ns and isinstance(data, dict):
+            if mode == "values":
+                # langgraph adds the pending interrupts to the last values event;
+                # a server may also send them alone, as a values event of their own
+                self.interrupts = list(data.get(INTERRUPT) or [])
+                state = {k: v for k, v in data.items() if k != INTERRUPT}
+                if state or INTERRUPT not in data:
+                    self.values = state
+            elif mode == "checkpoints":
+                self.checkpoint = data
         self._relay(mode, ns, data)
 
     def _relay(self, mode: str, ns: tuple[str, ...], data: Any) -> None:
-        stream = self.request.stream
+        stream = self.request.parent.stream
         if stream is None or mode not in stream.modes:
+            return
+        if mode == "debug" and isinstance(data, Mapping) and data.get("type") == "checkpoint":
+            # An Agent Server takes every debug checkpoint a run streams, whatever
+            # its namespace, as the thread's own: relayed, the remote's would
+            # replace the parent thread's values and interrupts with the child's.
             return
         if mode == "messages" and isinstance(data, list | tuple) and len(data) == 2:
             meta = dict(data[1]) if isinstance(data[1], Mapping) else {}
-            meta["remote"] = self.request.name
+            meta["remote"] = self.request.remote
             payload: Any = (to_message(data[0]), meta)
         elif mode == "updates" and isinstance(data, Mapping):
             payload = {
                 k: [Interrupt(**i) for i in v] if k == INTERRUPT else hydrate(v)
                 for k, v in data.items()
             }
-        elif mode == "values":
-            payload = hydrate(data)
+        elif mode == "values" and isinstance(data, Mapping):
+            payload = hydrate({k: v for k, v in data.items() if k != INTERRUPT})
         else:
             payload = data
-        stream((self.request.caller_ns + ns, mode, payload))
+        stream((self.request.parent.caller_ns + ns, mode, payload))
 
-    def unconfirmed(self) -> str | None:
-        """Return the run id when only the thread's state can tell the run really finished.
+    def landed(self) -> bool:
+        """Tell whether the stream itself shows the run's work saved on the remote thread.
 
-        A cancelled run's stream just closes, after the state of its last
-        finished step, and a rejoined stream looks the same; so a thread run
-        that ended without an error or an interrupt is confirmed from its state.
+        A finished run's last checkpoint has nothing left to run; a run that
+        stopped at an interrupt reports it in its last values. A cancelled run's
+        stream just closes after an earlier step, and a rejoined stream can end
+        early, so anything else must be confirmed from the thread's state.
         """
-        out = self.outcome
-        if self.request.thread_id and out.run_id and out.error is None and not out.interrupts:
-            return out.run_id
-        return None
+        if self.interrupts:
+            return True
+        return self.checkpoint is not None and not self.checkpoint.get("next")
 
-    def confirm(self, run_id: str, state: Mapping[str, Any]) -> None:
-        """Take the run's result from the thread's state, or record that it did not land."""
-        done = settled(run_id, state)
-        if done is None:
-            self.outcome.error = {
-                "error": "IncompleteRun",
-                "message": "the remote run stopped before its final step was saved",
-                "transient": True,
-            }
-        else:
-            self.outcome.values = done.values
-
-    def finish(self) -> Outcome:
+    def outcome(self) -> Outcome:
         """Return the outcome, or raise ``RemoteRunError`` for a failed or cut-short run."""
-        out, req = self.outcome, self.request
-        if out.error is not None:
+        req = self.request
+        if self.error is not None:
             err = req.failure(
-                str(out.error.get("error", "RemoteError")),
-                str(out.error.get("message", "")),
-                out.run_id,
+                str(self.error.get("error", "RemoteError")),
+                str(self.error.get("message", "")),
+                self.run_id,
             )
-            err.transient = out.error.get("transient") is True
+            err.transient = self.error.get("transient") is True
             raise err
-        if out.values is None and not out.interrupts:
+        if self.values is None and not self.interrupts:
             err = req.failure(
-                "IncompleteStream", "the stream ended before the run's final values", out.run_id
+                "IncompleteStream", "the stream ended before the run's final values", self.run_id
             )
             err.transient = True
             raise err
-        return out
+        return Outcome(
+            run_id=self.run_id,
+            values=self.values,
+            interrupts=self.interrupts,
+            checkpoint_id=checkpoint_id_of(self.checkpoint),
+        )
+
+
+def checkpoint_id_of(checkpoint: Mapping[str, Any] | None) -> str | None:
+    """Return the checkpoint id of a checkpoint event or a thread state (None if absent)."""
+    if not checkpoint:
+        return None
+    config = checkpoint.get("config") or {}
+    found = (config.get("configurable") or {}).get("checkpoint_id")
+    if found is None:
+        found = (checkpoint.get("checkpoint") or {}).get("checkpoint_id")
+    return str(found) if found else None

@@ -1,7 +1,8 @@
-"""The request for one remote run: guard-checked, with headers, config and stream modes.
+"""One remote run: what the parent's config says about it, and the request that starts it.
 
-Shared by remote nodes and remote tools so both get the same guard checks,
-headers and ``context``/``configurable`` handling.
+The parent's run config is read once, into a ``ParentCall``; remote nodes and
+remote tools build their ``RemoteRequest`` from it, so both get the same guard
+checks, headers, stream modes and ``context``/``configurable`` handling.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from langchain_core.runnables import RunnableConfig
 from langsmith.run_helpers import get_current_run_tree
 
 from remote_graphs import guard
-from remote_graphs.clients import ClientPool, RemoteClients
+from remote_graphs.clients import RemoteClients
 from remote_graphs.errors import RemoteRunError
-from remote_graphs.registry import RemoteSpec
+from remote_graphs.threads import child_thread_id, parent_thread_id
 
 # langgraph keeps these in an internal module; RemoteGraph relies on the same keys.
 CONFIG_KEY_STREAM = "__pregel_stream"
-CONFIG_KEY_CHECKPOINT_NS = "checkpoint_ns"
 CONFIG_KEY_RESUMING = "__pregel_resuming"
+CONFIG_KEY_SCRATCHPAD = "__pregel_scratchpad"
+CONFIG_KEY_RUNTIME = "__pregel_runtime"
 TASK_METADATA = "remote_graphs_task"
-RETRY_AFTER_CAP = 60.0
+"""Run metadata key holding the idempotency key of the parent task a run belongs to."""
 USER_HEADER = "x-remote-graphs-user"
 """Carries the calling user's identity to remotes declared with ``forward_user = true``."""
 NS_SEP = "|"
@@ -33,33 +35,104 @@ _PRIVATE_PREFIXES = ("__", "langgraph_", "x-", "checkpoint_", "langsmith", "user
 _PRIVATE_KEYS = {"thread_id", "checkpoint_id", "checkpoint_ns", "checkpoint_map", "run_id"}
 
 
-@dataclass
+@dataclass(frozen=True)
+class ParentCall:
+    """What the parent's run config says about one remote call, read once."""
+
+    thread_id: str | None
+    """The parent's thread (validated as a UUID), or None for a stateless parent run."""
+    namespace: str
+    """The calling task's checkpoint namespace (``node:task_id``, nested with ``|``)."""
+    stream: Any
+    """The parent's stream when it streams subgraphs, so remote events are relayed."""
+    resuming: bool
+    """True when the task runs again after a crash or an interrupt."""
+    answers: int
+    """How many interrupt answers the parent holds for this task (0 on a fresh run)."""
+    context: Any
+    """The parent run's runtime context."""
+    user: str | None
+    """The calling user's identity on a served parent."""
+    configurable: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config: RunnableConfig | None) -> ParentCall:
+        """Read the parts of a task's config that a remote call uses."""
+        conf = dict((config or {}).get("configurable") or {})
+        pad = conf.get(CONFIG_KEY_SCRATCHPAD)
+        answers = 0
+        if pad is not None:
+            answers = len(pad.resume) + (1 if pad.get_null_resume(False) is not None else 0)
+        runtime = conf.get(CONFIG_KEY_RUNTIME)
+        user = conf.get("langgraph_auth_user_id")
+        return cls(
+            thread_id=parent_thread_id(config),
+            namespace=str(conf.get("checkpoint_ns") or ""),
+            stream=conf.get(CONFIG_KEY_STREAM),
+            resuming=bool(conf.get(CONFIG_KEY_RESUMING)),
+            answers=answers,
+            context=getattr(runtime, "context", None),
+            user=str(user) if user else None,
+            configurable=conf,
+            metadata=dict((config or {}).get("metadata") or {}),
+        )
+
+    @property
+    def caller_ns(self) -> tuple[str, ...]:
+        """Return the namespace relayed events are put under in the parent's stream."""
+        return tuple(self.namespace.split(NS_SEP)) if self.namespace else ()
+
+    def task_thread(self, name: str) -> str | None:
+        """Return the remote thread of this task: the same on a retry or resume, new per task.
+
+        The namespace holds the task id, which langgraph derives from the parent
+        checkpoint the task runs from, so ``Send`` branches and forks of the
+        parent each get their own thread while a retried task keeps its own.
+        """
+        if self.thread_id is None:
+            return None
+        return child_thread_id(self.thread_id, f"{name}{NS_SEP}{self.namespace}")
+
+    def task_key(self, name: str) -> str:
+        """Return the idempotency key of this task's remote run."""
+        return f"{name}{NS_SEP}{self.namespace}"
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a finished remote run left behind."""
 
     run_id: str | None = None
     values: dict[str, Any] | None = None
     interrupts: list[dict[str, Any]] = field(default_factory=list)
-    error: dict[str, Any] | None = None
+    checkpoint_id: str | None = None
+    """The remote checkpoint the run ended on (None when unknown, e.g. stateless)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RemoteRequest:
-    """Everything needed to start one remote run."""
+    """Everything needed to start one remote run, and to start it again."""
 
-    name: str
+    remote: str
+    """The remote's name as declared."""
+    caller: str
+    """The node or tool that calls it."""
     clients: RemoteClients
     thread_id: str | None
-    payload: dict[str, Any]
-    headers: dict[str, str]
-    stream: Any = None
-    caller_ns: tuple[str, ...] = ()
+    input: Any
+    options: Mapping[str, Any]
+    """Run options that stay the same for every attempt and resume."""
+    headers: Mapping[str, str]
+    parent: ParentCall
     task: str | None = None
     """Idempotency key: the parent task this run belongs to (None for stateless runs)."""
     step: int = 0
     """How many interrupt answers this run carries (0: the first input)."""
-    recheck: bool = False
-    """Look for an earlier run of the same task and step before starting a new one."""
+    command: Mapping[str, Any] | None = None
+    """``{"resume": answer}`` when this run answers a remote interrupt."""
+    checkpoint_id: str | None = None
+    """Run from this remote checkpoint (the parent's branch) instead of the latest."""
 
     @property
     def key(self) -> str | None:
@@ -73,82 +146,105 @@ class RemoteRequest:
 
     def resume(self, answer: Any, step: int | None = None) -> RemoteRequest:
         """Return the request that resumes the same remote thread with ``answer``."""
-        payload = {k: v for k, v in self.payload.items() if k != "input"}
-        payload["command"] = {"resume": answer}
-        return replace(self, payload=payload, step=self.step + 1 if step is None else step)
+        return replace(
+            self,
+            command={"resume": answer},
+            step=self.step + 1 if step is None else step,
+            checkpoint_id=None,
+        )
+
+    def sdk_kwargs(self) -> dict[str, Any]:
+        """Return the keyword arguments of ``client.runs.stream`` for this request."""
+        kwargs: dict[str, Any] = {"thread_id": self.thread_id, **self.options}
+        if self.command is not None:
+            kwargs["command"] = dict(self.command)
+        else:
+            kwargs["input"] = self.input
+        if self.checkpoint_id:
+            kwargs["checkpoint_id"] = self.checkpoint_id
+        if self.key:
+            kwargs["metadata"] = {**kwargs.get("metadata", {}), TASK_METADATA: self.key}
+        kwargs["headers"] = dict(self.headers)
+        return kwargs
 
     def failure(self, error: str, message: str, run_id: str | None = None) -> RemoteRunError:
         """Return the typed error for this request."""
         return RemoteRunError(
-            self.name,
+            self.remote,
             self.url,
             error=error,
             message=message,
             run_id=run_id,
             thread_id=self.thread_id,
+            caller=self.caller,
         )
 
 
 def build_request(
-    name: str,
-    pool: ClientPool,
-    spec: RemoteSpec,
+    caller: str,
+    clients: RemoteClients,
+    assistant: str,
+    parent: ParentCall,
     *,
     thread_id: str | None,
     input: Any,
-    config: RunnableConfig | None,
-    context: Any = None,
+    forward_context: bool = True,
+    forward_user: bool = False,
     metadata: Mapping[str, Any] | None = None,
+    checkpoint_id: str | None = None,
 ) -> RemoteRequest:
     """Check the guard and build the request for one remote run."""
-    clients = pool.get(spec)
-    conf = dict((config or {}).get("configurable") or {})
     chain = guard.check_call(
-        name, clients.url, configurable=conf, metadata=(config or {}).get("metadata")
+        caller, clients.url, configurable=parent.configurable, metadata=parent.metadata
     )
-    stream = conf.get(CONFIG_KEY_STREAM)
-    caller_ns = (
-        tuple(conf[CONFIG_KEY_CHECKPOINT_NS].split(NS_SEP))
-        if conf.get(CONFIG_KEY_CHECKPOINT_NS)
-        else ()
-    )
-    modes = {"values", "updates"}
-    if stream is not None:
-        modes |= {m for m in stream.modes if m in _RELAYED_MODES}
-    payload: dict[str, Any] = {
+    # Only what the parent consumes: final values (and interrupts) always; the
+    # checkpoint the run ends on for thread runs (it confirms the run landed
+    # and is where a later call continues); whatever the parent's stream relays.
+    modes = {"values"}
+    if thread_id:
+        modes.add("checkpoints")
+    if parent.stream is not None:
+        modes |= {m for m in parent.stream.modes if m in _RELAYED_MODES}
+    options: dict[str, Any] = {
+        "assistant_id": assistant,
         "on_disconnect": "cancel",  # a parent that goes away takes its remote run with it
         # A dropped stream is rejoined by the SDK; resumable streams replay what
         # was missed, so the final values are never silently lost.
         "stream_resumable": True,
-        "assistant_id": spec.assistant,
-        "input": input,
         "stream_mode": sorted("messages-tuple" if m == "messages" else m for m in modes),
-        "stream_subgraphs": stream is not None,
+        "stream_subgraphs": parent.stream is not None,
         "if_not_exists": "create",
         "metadata": dict(metadata or {}),
     }
-    payload.update(_config_or_context(conf, context))
+    if thread_id:
+        # A late duplicate of a request (held by a proxy past our timeout and
+        # retry) is refused instead of computing the same step twice; the
+        # caller joins the run already going (see ``run``).
+        options["multitask_strategy"] = "reject"
+    options.update(_config_or_context(parent.configurable, parent.context, forward_context))
     headers = tracing_headers()
-    if spec.forward_user and (user := conf.get("langgraph_auth_user_id")):
-        headers[USER_HEADER] = str(user)
+    if forward_user and parent.user:
+        headers[USER_HEADER] = parent.user
     if chain:
         headers[guard.CALL_CHAIN_HEADER] = chain
-        payload["metadata"][guard.CALL_CHAIN_METADATA] = chain
-    task = f"{name}|{conf.get(CONFIG_KEY_CHECKPOINT_NS, '')}" if thread_id else None
+        options["metadata"][guard.CALL_CHAIN_METADATA] = chain
     return RemoteRequest(
-        name,
-        clients,
-        thread_id,
-        payload,
-        headers,
-        stream,
-        caller_ns,
-        task=task,
-        recheck=bool(conf.get(CONFIG_KEY_RESUMING)),
+        remote=clients.spec.name,
+        caller=caller,
+        clients=clients,
+        thread_id=thread_id,
+        input=input,
+        options=options,
+        headers=headers,
+        parent=parent,
+        task=parent.task_key(caller) if thread_id else None,
+        checkpoint_id=checkpoint_id,
     )
 
 
-def _config_or_context(conf: Mapping[str, Any], context: Any) -> dict[str, Any]:
+def _config_or_context(
+    conf: Mapping[str, Any], context: Any, forward_context: bool
+) -> dict[str, Any]:
     """Forward user configurable keys, folded into ``context`` when there is one.
 
     The Agent Server answers 400 when a run has both ``configurable`` and
@@ -163,7 +259,7 @@ def _config_or_context(conf: Mapping[str, Any], context: Any) -> dict[str, Any]:
         and not k.startswith(_PRIVATE_PREFIXES)
         and _is_plain(v)
     }
-    ctx = _as_dict(context)
+    ctx = _as_dict(context) if forward_context else {}
     if ctx:
         return {"context": {**forwarded, **ctx}}
     return {"config": {"configurable": forwarded}} if forwarded else {}

@@ -20,11 +20,11 @@ from pydantic import BaseModel, Field
 
 from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.guard import check_static
-from remote_graphs.interrupts import adrive, drive
 from remote_graphs.messages import hydrate
 from remote_graphs.registry import RemoteSpec, parse_remote
-from remote_graphs.request import Outcome, RemoteRequest, build_request
-from remote_graphs.threads import child_thread_id, parent_thread_id
+from remote_graphs.request import Outcome, ParentCall, RemoteRequest, build_request
+from remote_graphs.run import adrive, drive
+from remote_graphs.threads import child_thread_id
 
 ToolThreadPolicy = Literal["stateless", "per_parent"]
 
@@ -44,6 +44,7 @@ def remote_tool(
     description: str | None = None,
     thread: ToolThreadPolicy = "stateless",
     input: Callable[[str], dict[str, Any]] | None = None,
+    forward_context: bool = True,
     pool: ClientPool | None = None,
 ) -> StructuredTool:
     """Return a sync and async ``StructuredTool`` that runs ``remote``.
@@ -55,6 +56,7 @@ def remote_tool(
         thread: ``stateless`` (a fresh remote thread per call) or ``per_parent``
             (one remote thread per parent thread and tool, so it remembers).
         input: Map the request text to the remote's input. Default: one human message.
+        forward_context: Send the parent's runtime context to the remote (as nodes do).
         pool: Client pool; the process-wide one by default.
     """
     spec = remote if isinstance(remote, RemoteSpec) else parse_remote(remote)
@@ -64,26 +66,33 @@ def remote_tool(
     to_input = input or (lambda text: {"messages": [HumanMessage(text)]})
 
     def prepare(request: str, config: RunnableConfig) -> RemoteRequest:
-        parent = parent_thread_id(config)
+        parent = ParentCall.from_config(config)
         thread_id = (
-            child_thread_id(parent, tool_name) if parent and thread == "per_parent" else None
+            child_thread_id(parent.thread_id, tool_name)
+            if parent.thread_id and thread == "per_parent"
+            else None
         )
         return build_request(
             tool_name,
-            clients,
-            spec,
+            clients.get(spec),
+            spec.assistant,
+            parent,
             thread_id=thread_id,
             input=to_input(request),
-            config=config,
-            metadata={"remote_graphs_tool": tool_name, "remote_graphs_parent_thread": parent},
+            forward_context=forward_context,
+            forward_user=spec.forward_user,
+            metadata={
+                "remote_graphs_tool": tool_name,
+                "remote_graphs_parent_thread": parent.thread_id,
+            },
         )
 
     def run(request: str, config: RunnableConfig) -> tuple[str, dict[str, Any]]:
-        outcome, _ = drive(prepare(request, config), config)
+        outcome, _ = drive(prepare(request, config))
         return _result(outcome)
 
     async def arun(request: str, config: RunnableConfig) -> tuple[str, dict[str, Any]]:
-        outcome, _ = await adrive(prepare(request, config), config)
+        outcome, _ = await adrive(prepare(request, config))
         return _result(outcome)
 
     return StructuredTool(

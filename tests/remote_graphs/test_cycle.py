@@ -33,5 +33,5 @@ def test_cycle_across_deployments_is_refused(tmp_path: Path) -> None:
     # A's node called B; B found A already in the call chain and refused to call back,
     # and the explanation survived both hops.
     message = str(info.value)
-    assert f"remote 'peer' at http://127.0.0.1:{port_b} failed" in message
+    assert f"remote 'peer' at http://127.0.0.1:{port_b}: run " in message
     assert f"GuardError: call cycle: remote 'peer' at http://127.0.0.1:{port_a}" in message

@@ -27,6 +27,11 @@ def chain_graph(*nodes: Any, context_schema: Any = None) -> Any:
     return builder.compile(checkpointer=InMemorySaver())
 
 
+def remote_thread(out: Any) -> str:
+    """Return the remote thread the last reply came from (recorded on the message)."""
+    return str(out["messages"][-1].response_metadata[PROVENANCE]["thread_id"])
+
+
 def stream_bodies(fake: Any, thread_id: str) -> list[dict[str, Any]]:
     return [r.body for r in fake.requests_to("POST", f"/threads/{thread_id}/runs/stream")]
 
@@ -52,10 +57,14 @@ def test_child_thread_is_derived_and_only_unseen_messages_are_sent(
     graph = chain_graph(remote_node(spec("echo"), pool=pool))
     cfg = thread_config()
     parent = cfg["configurable"]["thread_id"]
-    child = str(uuid.uuid5(uuid.UUID(parent), "echo"))
     graph.invoke({"messages": [HumanMessage("one", id="m1")]}, cfg)
     out = graph.invoke({"messages": [HumanMessage("two", id="m2")]}, cfg)
     assert [m.text for m in out["messages"]] == ["one", "echo: one", "two", "echo: two"]
+    first, second = (m.response_metadata[PROVENANCE] for m in out["messages"][1::2])
+    child = first["thread_id"]
+    assert second["thread_id"] == child, "the second turn continues the same remote thread"
+    assert child not in (None, parent)
+    assert second["checkpoint_id"] and second["checkpoint_id"] != first["checkpoint_id"]
     bodies = stream_bodies(fake, child)
     assert len(bodies) == 2
     assert [m["content"] for m in bodies[1]["input"]["messages"]] == ["two"]
@@ -69,8 +78,8 @@ def test_two_nodes_on_one_deployment_use_separate_threads(fake: Any, spec: Any, 
     cfg = thread_config()
     out = graph.invoke({"messages": [HumanMessage("x")]}, cfg)
     assert [m.text for m in out["messages"]] == ["x", "echo: x", "echo: echo: x"]
-    parent = uuid.UUID(cfg["configurable"]["thread_id"])
-    threads = {str(uuid.uuid5(parent, "first")), str(uuid.uuid5(parent, "second"))}
+    threads = {m.response_metadata[PROVENANCE]["thread_id"] for m in out["messages"][1:]}
+    assert len(threads) == 2
     assert {r.thread_id for r in fake.runs_of("echo")} >= threads
 
 
@@ -192,9 +201,8 @@ class Ctx:
 def test_context_and_configurable_are_sent_without_the_400(fake: Any, spec: Any, pool: Any) -> None:
     graph = chain_graph(remote_node(spec("echo"), pool=pool), context_schema=Ctx)
     cfg = thread_config(tenant="acme")
-    graph.invoke({"messages": [HumanMessage("x")]}, cfg, context=Ctx(user="grace"))
-    child = str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "echo"))
-    body = stream_bodies(fake, child)[-1]
+    out = graph.invoke({"messages": [HumanMessage("x")]}, cfg, context=Ctx(user="grace"))
+    body = stream_bodies(fake, remote_thread(out))[-1]
     assert body["context"] == {"tenant": "acme", "user": "grace"}
     assert "configurable" not in (body.get("config") or {})
 
@@ -202,9 +210,10 @@ def test_context_and_configurable_are_sent_without_the_400(fake: Any, spec: Any,
 def test_configurable_alone_is_forwarded(fake: Any, spec: Any, pool: Any) -> None:
     graph = chain_graph(remote_node(spec("echo"), pool=pool, forward_context=False))
     cfg = thread_config(tenant="acme", obj=object())
-    graph.invoke({"messages": [HumanMessage("x")]}, cfg)
-    child = str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "echo"))
-    assert stream_bodies(fake, child)[-1]["config"] == {"configurable": {"tenant": "acme"}}
+    out = graph.invoke({"messages": [HumanMessage("x")]}, cfg)
+    assert stream_bodies(fake, remote_thread(out))[-1]["config"] == {
+        "configurable": {"tenant": "acme"}
+    }
 
 
 def test_non_uuid_parent_thread_fails_before_any_request(fake: Any, spec: Any, pool: Any) -> None:

@@ -5,7 +5,6 @@ intact (the thread resumes from it once the fault is gone) and how many remote
 runs executed, so a retry never runs a remote step twice.
 """
 
-import uuid
 from typing import Any
 
 import httpx
@@ -15,6 +14,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
 
 from remote_graphs import RemoteRunError, remote_node, thread_config
+from remote_graphs.node import PROVENANCE
 from remote_graphs.testing import Fault
 
 STREAM = "/threads/*/runs/stream"
@@ -33,9 +33,12 @@ TRANSIENT = {
     "502": Fault.status(502, {"detail": "bad gateway"}),
     "503": Fault.status(503, {"detail": "unavailable"}),
     "connection closed": Fault.disconnect(),
-    # echo's stream is metadata, values, updates, values: cut after the last, and before it.
-    "stream cut after the final event": Fault.cut_stream(after_events=4),
-    "stream cut before the final event": Fault.cut_stream(after_events=3),
+    # echo's thread-run stream is metadata, then checkpoint and values for its input and
+    # for each of its two steps (checkpoint step -1, values, checkpoint 0, values, checkpoint
+    # 1): cut after the last, after the final values, and before them.
+    "stream cut after the final event": Fault.cut_stream(after_events=6),
+    "stream cut before the final checkpoint": Fault.cut_stream(after_events=5),
+    "stream cut before the final values": Fault.cut_stream(after_events=4),
     "stream cut mid-way": Fault.cut_stream(after_events=1),
     "malformed SSE": Fault.malformed_sse(after_events=1),
 }
@@ -57,9 +60,10 @@ def test_transient_fault_is_retried_and_runs_once(
     # The remote thread holds exactly one answer: the step's work landed once. (A run
     # cancelled by the cut either never saved its step and was run again, or saved
     # it and was reused, even when its status says "interrupted".)
-    state = httpx.get(f"{fake.url}/threads/{_child(cfg)}/state").json()
+    child = _child(out)
+    state = httpx.get(f"{fake.url}/threads/{child}/state").json()
     assert [m["content"] for m in state["values"]["messages"]] == ["hi", "echo: hi"]
-    assert len(fake.runs_on(_child(cfg))) <= 2
+    assert len(fake.runs_on(child)) <= 2
 
 
 PERMANENT = {
@@ -126,8 +130,9 @@ def test_slow_remote_is_waited_for(fake: Any, spec: Any, pool: Any) -> None:
     assert graph.invoke({"messages": []}) == {"messages": []}
 
 
-def _child(cfg: Any) -> str:
-    return str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "echo"))
+def _child(out: Any) -> str:
+    """Return the remote thread the reply came from (recorded on the message)."""
+    return str(out["messages"][-1].response_metadata[PROVENANCE]["thread_id"])
 
 
 def test_remote_run_error_survives_pickling() -> None:

@@ -5,7 +5,6 @@ These run on the locked langgraph version; when upstream fixes a defect, its
 """
 
 import asyncio
-import uuid
 from typing import Any, TypedDict
 
 import pytest
@@ -16,6 +15,7 @@ from langgraph.pregel.remote import RemoteGraph
 from langgraph.types import Command
 
 from remote_graphs import remote_node, remote_tool, thread_config
+from remote_graphs.node import PROVENANCE
 from remote_graphs.registry import parse_remote
 
 
@@ -75,10 +75,12 @@ def test_one_shared_remote_thread_bare_separate_wrapped(fake: Any, spec: Any, po
         remote_node(spec("echo"), name="a", pool=pool),
         remote_node(spec("echo"), name="b", pool=pool),
     )
-    wrapped.invoke({"messages": [HumanMessage("x")]}, cfg)
+    out = wrapped.invoke({"messages": [HumanMessage("x")]}, cfg)
     assert fake.runs_on(parent) == []
-    for name in ("a", "b"):
-        assert len(fake.runs_on(str(uuid.uuid5(uuid.UUID(parent), name)))) == 1
+    threads = [m.response_metadata[PROVENANCE]["thread_id"] for m in out["messages"][1:]]
+    assert len(set(threads)) == 2 and parent not in threads
+    for thread in threads:
+        assert len(fake.runs_on(thread)) == 1
 
 
 def test_dict_messages_bare_objects_wrapped(fake: Any, spec: Any, pool: Any) -> None:
