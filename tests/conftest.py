@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ import pytest
 
 from orchestrator.children import discover_children, running_children
 from orchestrator.devserver import DevServer
+from orchestrator.environment import ENV_FILE_ENV, STATE_DIR_ENV
 from orchestrator.loader import load_graph
 from remote_graphs.testing import FakeAgentServer
 
@@ -98,6 +101,8 @@ SERVER_TRIPWIRE_ENV = {
     "ANTHROPIC_BASE_URL": "http://127.0.0.1:9/tests-must-not-call-providers",
 }
 
+_STATE_DIR = tempfile.mkdtemp(prefix="orchestrator-state-")
+
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
 
@@ -151,6 +156,9 @@ def is_loopback_name(host: str) -> bool:
 
 
 def _scrub_environment() -> None:
+    # Commands read local state and .env from the checkout; tests get their own.
+    os.environ[STATE_DIR_ENV] = _STATE_DIR
+    os.environ[ENV_FILE_ENV] = os.devnull
     for name in (*SECRET_VARS, *PROXY_VARS):
         os.environ.pop(name, None)
     for name in list(os.environ):
@@ -199,6 +207,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Undo the patches, for tools that run pytest in-process."""
+    shutil.rmtree(_STATE_DIR, ignore_errors=True)
     socket.getaddrinfo = _real_getaddrinfo
     httpx.HTTPTransport.handle_request = _real_send  # type: ignore[method-assign]
     httpx.AsyncHTTPTransport.handle_async_request = _real_async_send  # type: ignore[method-assign]

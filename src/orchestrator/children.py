@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.devserver import DevServer, run_dev_servers
+from orchestrator.environment import pointed_at
 from orchestrator.loader import ROOT
 from remote_graphs import ConfigError, Registry
 from remote_graphs.registry import CONFIG_ENV
@@ -92,18 +93,22 @@ def child_servers(
 
 
 @contextmanager
-def pointed_at(urls: Mapping[str, str]) -> Iterator[None]:
-    """Set each ``{variable: url}`` in the environment, and restore what was there on exit."""
-    previous = {name: os.environ.get(name) for name in urls}
-    os.environ.update(urls)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def child_deployments(
+    state_dir: Path = STATE_DIR,
+    ports: Mapping[str, int] | None = None,
+    children: Sequence[Child] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[dict[str, DevServer]]:
+    """Start every child deployment (in parallel), yield ``{name: server}``, stop them on exit.
+
+    While the block runs, each child's ``url_env`` points at its server, so the
+    registry (and anything it builds) calls the children just started.
+    """
+    found = list(children) if children is not None else discover_children()
+    with run_dev_servers(child_servers(found, state_dir, ports, env)) as started:
+        servers = {child.name: server for child, server in zip(found, started, strict=True)}
+        with pointed_at(url_variables(found, {n: s.url for n, s in servers.items()})):
+            yield servers
 
 
 @contextmanager
@@ -113,16 +118,9 @@ def running_children(
     children: Sequence[Child] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, str]]:
-    """Start every child deployment, yield ``{name: url}``, and stop them all on exit.
-
-    While the block runs, each child's ``url_env`` points at its server, so the
-    registry (and anything it builds) calls the children just started.
-    """
-    found = list(children) if children is not None else discover_children()
-    with run_dev_servers(child_servers(found, state_dir, ports, env)) as started:
-        urls = {child.name: server.url for child, server in zip(found, started, strict=True)}
-        with pointed_at(url_variables(found, urls)):
-            yield urls
+    """Start every child deployment, yield ``{name: url}``, and stop them all on exit."""
+    with child_deployments(state_dir, ports, children, env) as servers:
+        yield {name: server.url for name, server in servers.items()}
 
 
 def url_variables(children: Sequence[Child], urls: Mapping[str, str]) -> dict[str, str]:

@@ -31,6 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from orchestrator.signals import deferred_signals
+
 __all__ = [
     "DevServer",
     "DevServerError",
@@ -129,6 +131,7 @@ class DevServer:
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 60.0,
         extra_args: Sequence[str] = (),
+        config_overrides: Mapping[str, Any] | None = None,
     ) -> None:
         """Describe a server; nothing runs until `start()`.
 
@@ -142,6 +145,8 @@ class DevServer:
             env: Extra environment variables for the server process.
             startup_timeout: Seconds to wait for `GET /ok`.
             extra_args: More `langgraph dev` arguments, passed as given.
+            config_overrides: Top-level keys to replace in the served config
+                (`None` removes the key); the server then gets a copy.
         """
         path = Path(config).resolve()
         self.config = path / "langgraph.json" if path.is_dir() else path
@@ -153,6 +158,7 @@ class DevServer:
         self.env = dict(env or {})
         self.startup_timeout = startup_timeout
         self.extra_args = list(extra_args)
+        self.config_overrides = dict(config_overrides or {})
         self.log_path = self.cwd / LOG_NAME
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -167,6 +173,11 @@ class DevServer:
     def running(self) -> bool:
         """Tell whether the server process is alive."""
         return self._process is not None and self._process.poll() is None
+
+    @property
+    def returncode(self) -> int | None:
+        """Return the exit code once the process has ended, else ``None``."""
+        return self._process.poll() if self._process is not None else None
 
     @property
     def pid(self) -> int | None:
@@ -205,7 +216,7 @@ class DevServer:
         if self.port is None:
             self.port = free_port()
         self._write_config()
-        with self.log_path.open("ab") as log:
+        with self.log_path.open("ab") as log, deferred_signals():
             self._process = subprocess.Popen(
                 self.command(),
                 cwd=self.cwd,
@@ -263,18 +274,23 @@ class DevServer:
         return self
 
     def stop(self, grace: float = 5.0) -> None:
-        """Stop the server's process group: SIGTERM, then SIGKILL after `grace` seconds."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            _signal_group(process.pid, signal.SIGTERM)
+        """Stop the server's process group: SIGTERM, then SIGKILL after `grace` seconds.
+
+        Stop signals that arrive meanwhile wait until it is done, so a second
+        Ctrl-C or SIGTERM cannot leave the server running.
+        """
+        with deferred_signals():
+            process, self._process = self._process, None
+            if process is None:
+                return
+            if process.poll() is None:
+                _signal_group(process.pid, signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=grace)
+            # Kill whatever is left in the group, e.g. workers that ignored SIGTERM.
+            _signal_group(process.pid, signal.SIGKILL)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=grace)
-        # Kill whatever is left in the group, e.g. workers that ignored SIGTERM.
-        _signal_group(process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=grace)
 
     def _served_config(self) -> Path:
         """Return the config file given to the server.
@@ -284,7 +300,7 @@ class DevServer:
         config's folder. When the two differ, the server gets a copy with
         absolute paths, written into `cwd`.
         """
-        if self.cwd == self.config.parent:
+        if self.cwd == self.config.parent and not self.config_overrides:
             return self.config
         return self.cwd / RESOLVED_CONFIG_NAME
 
@@ -293,6 +309,11 @@ class DevServer:
         if target != self.config:
             data = json.loads(self.config.read_text(encoding="utf-8"))
             resolved = resolve_config_paths(data, self.config.parent)
+            for key, value in self.config_overrides.items():
+                if value is None:
+                    resolved.pop(key, None)
+                else:
+                    resolved[key] = value
             target.write_text(json.dumps(resolved, indent=2), encoding="utf-8")
 
     def log_tail(self, lines: int = 40) -> str:

@@ -6,8 +6,8 @@ import pytest
 
 from graphs.orchestrator import graph
 from orchestrator import check
-from orchestrator.children import discover_children, url_variables
-from remote_graphs import ClientPool
+from orchestrator.children import discover_children, registry_file, url_variables
+from remote_graphs import ClientPool, Registry
 from remote_graphs.check import check_remote
 from remote_graphs.registry import parse_remote
 from remote_graphs.testing import Fault
@@ -68,5 +68,5 @@ def test_against_real_children(
 ) -> None:
     for name, url in url_variables(discover_children(), real_children).items():
         monkeypatch.setenv(name, url)
-    results = check.remote_checks(graph)
+    results = check.remote_checks([graph], Registry.from_file(registry_file()))
     assert results and all(r.ok for r in results), [r.line() for r in results]

@@ -68,7 +68,6 @@ def test_make_run_command(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(run, "running_children", lambda: _already_running(children_env))
     code = run.main(["--approve", "--db", str(tmp_path / "run.sqlite")])
     out = capsys.readouterr().out
     assert code == 0
@@ -124,9 +123,3 @@ def test_served_orchestrator_full_run(served: DevServer) -> None:
     assert final["name"] == "writer" and "capacity factor" in final["content"]
     history = client.threads.get_history(thread, limit=50)
     assert len(history) >= 6 and history[0]["next"] == []
-
-
-def _already_running(urls: dict[str, str]) -> Any:
-    from contextlib import nullcontext
-
-    return nullcontext(urls)

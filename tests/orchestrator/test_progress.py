@@ -7,7 +7,7 @@ from orchestrator.progress import Progress
 
 def test_lines_for_task_start_end_and_streamed_tokens() -> None:
     out = io.StringIO()
-    progress = Progress(out)
+    progress = Progress(out, remotes={"research": "researcher", "write": "writer"})
     progress.show((), "tasks", {"name": "research", "input": {"question": "wind?"}})
     progress.show(("write:1",), "messages", (AIMessageChunk("Hel"), {}))
     progress.show(("write:1",), "messages", (AIMessageChunk("lo"), {}))
