@@ -1,5 +1,7 @@
+import socket
 import sqlite3
 import subprocess
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
@@ -13,9 +15,10 @@ from langgraph.checkpoint.conformance.capabilities import ALL_CAPABILITIES
 from langgraph.checkpoint.conformance.report import CapabilityReport
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Command, interrupt
+from langgraph_sdk import get_sync_client
 
 from orchestrator.devserver import DevServer
-from remote_graphs import ConfigError, thread_config
+from remote_graphs import ConfigError, Registry, thread_config
 from remote_graphs.persistence import (
     DB_ENV,
     POSTGRES_ENV,
@@ -299,3 +302,51 @@ def test_served_on_postgres_the_server_finds_every_capability(
         log = server.log_path.read_text(encoding="utf-8", errors="replace")
     assert "Using custom checkpointer: ServedPostgresSaver" in log
     assert "Custom checkpointer missing" not in log
+
+
+@pytest.fixture
+def silent_deployment() -> Iterator[str]:
+    """A loopback URL that accepts connections and never answers, so a remote call hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def _wait_for(what: str, condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never saw {what}")
+        time.sleep(0.2)
+
+
+@pytest.mark.real_server
+def test_served_rollback_removes_the_checkpoints_of_the_cancelled_run(
+    silent_deployment: str, tmp_path: Path
+) -> None:
+    remotes = Registry.from_file(ROOT / "remotes.toml").values()
+    urls = {spec.url_env: silent_deployment for spec in remotes if spec.url_env}
+    with DevServer(
+        ROOT / "langgraph.json",
+        cwd=tmp_path,
+        env={DB_ENV: str(tmp_path / "served.sqlite"), **urls},
+        startup_timeout=90,
+    ) as server:
+        client = get_sync_client(url=server.url, api_key=None)
+        graph_id = client.assistants.search(metadata={"created_by": "system"})[0]["graph_id"]
+        thread = client.threads.create()["thread_id"]
+        task = {
+            "messages": [{"role": "user", "content": "How much energy does a wind turbine make?"}]
+        }
+
+        def run_ids() -> set[str]:
+            history = client.threads.get_history(thread, limit=100)
+            return {state["metadata"].get("run_id") for state in history}
+
+        first = client.runs.create(thread, graph_id, input=task)["run_id"]
+        _wait_for("the first run's checkpoints", lambda: first in run_ids())
+        client.runs.create(thread, graph_id, input=task, multitask_strategy="rollback")
+        _wait_for("the first run rolled back", lambda: first not in run_ids())
+        log = server.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "Failed to clean up custom checkpointer data" not in log
