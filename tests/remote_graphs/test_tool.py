@@ -110,3 +110,14 @@ def test_tool_progress_is_relayed(fake: Any, spec: Any, pool: Any) -> None:
         )
     )
     assert any(ns and data == {"progress": "thinking"} for ns, data in parts)
+
+
+def test_run_context_is_forwarded_like_a_node_does(fake: Any, spec: Any, pool: Any) -> None:
+    tool = remote_tool(spec("echo"), pool=pool)
+    builder = StateGraph(MessagesState, context_schema=dict).add_node("tools", ToolNode([tool]))
+    graph = builder.add_edge(START, "tools").compile()
+    before = len(fake.requests_to("POST", "/runs/stream"))
+    ask = AIMessage("", tool_calls=[call("echo", "hello")])
+    graph.invoke({"messages": [ask]}, context={"tenant": "acme"})
+    sent = fake.requests_to("POST", "/runs/stream")[before:]
+    assert [r.body.get("context") for r in sent] == [{"tenant": "acme"}]
