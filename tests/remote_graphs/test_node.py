@@ -314,3 +314,16 @@ def test_per_task_thread_gets_the_whole_conversation(fake: Any, spec: Any, pool:
     last = fake.runs_of("echo")[-1]
     assert [m["content"] for m in last.input["messages"]] == ["one", "echo: one", "two"]
     assert last.thread_id != fake.runs_of("echo")[-2].thread_id
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_thread_hop_is_one_request(fake: Any, spec: Any, pool: Any, use_async: bool) -> None:
+    """The run's own final checkpoint confirms it landed: no extra read of the thread."""
+    graph = chain_graph(remote_node(spec("echo"), pool=pool))
+    inp = {"messages": [HumanMessage("hi")]}
+    cfg = thread_config()
+    before = len(fake.requests)
+    asyncio.run(graph.ainvoke(inp, cfg)) if use_async else graph.invoke(inp, cfg)
+    thread = remote_thread(graph.get_state(cfg).values)
+    sent = [(r.method, r.path.rsplit("/", 1)[0]) for r in fake.requests[before:]]
+    assert sent == [("POST", f"/threads/{thread}/runs"), ("GET", f"/threads/{thread}/runs")]
