@@ -317,8 +317,14 @@ def test_per_task_thread_gets_the_whole_conversation(fake: Any, spec: Any, pool:
 
 
 @pytest.mark.parametrize("use_async", [False, True])
-def test_a_thread_hop_is_one_request(fake: Any, spec: Any, pool: Any, use_async: bool) -> None:
-    """The run's own final checkpoint confirms it landed: no extra read of the thread."""
+def test_a_thread_hop_does_not_read_the_thread_back(
+    fake: Any, spec: Any, pool: Any, use_async: bool
+) -> None:
+    """The run's own final checkpoint confirms it landed: no extra read of the thread.
+
+    (The SDK itself asks for the run once after a resumable stream closes, since the
+    server sends no end event; that request is the SDK's and a direct call pays it too.)
+    """
     graph = chain_graph(remote_node(spec("echo"), pool=pool))
     inp = {"messages": [HumanMessage("hi")]}
     cfg = thread_config()
