@@ -1,4 +1,4 @@
-"""Run the ``langgraph`` CLI with a shorter queue poll, for benchmarks only.
+"""Run the ``langgraph`` CLI with a fast queue pick-up, for benchmarks only.
 
     python -m bench.fast_poll dev --config ... (the arguments of ``langgraph``)
 
@@ -6,16 +6,22 @@
 last look found nothing, ``langgraph_runtime_inmem.ops.Runs.next(wait=True)``
 sleeps 0.5 s before it looks again, and it only takes runs created before
 that look began. A run therefore waits 0.5-1 s before it starts, which hides
-every millisecond a client spends around it. This wrapper replaces that sleep
-with ``BENCH_QUEUE_POLL_SECONDS`` (default 0.005 s) inside the server process;
-the runs are still found, locked and executed by the runtime's own code.
+every millisecond a client spends around it. Inside the server process this
+wrapper:
 
-It also gives the server's event loop a default executor of
-``BENCH_SERVER_THREADS`` (default 64) threads, as ``bench/serve_fake.py``
-does for the fake: sync graph nodes run there, and the stock pool of
-``cores + 4`` threads would run an 8-branch fan-out of sleeping nodes in two
-waves on a small machine, hiding whether the client overlaps them. Tests,
-``make run`` and ``make dev`` start the stock CLI and never load this module.
+- wakes the queue as soon as ``Runs.put`` has stored a new run, and otherwise
+  polls every ``BENCH_QUEUE_POLL_SECONDS`` (default 0.005 s) instead of 0.5 s,
+  for runs that become ready without a new ``put`` (a delayed run, the next
+  run on a thread that just went idle); the runs are still found, locked and
+  executed by the runtime's own code;
+- gives the server's event loop a default executor of
+  ``BENCH_SERVER_THREADS`` (default 64) threads, as ``bench/serve_fake.py``
+  does for the fake: sync graph nodes run there, and the stock pool of
+  ``cores + 4`` threads would run an 8-branch fan-out of sleeping nodes in
+  two waves on a small machine, hiding whether the client overlaps them.
+
+Tests, ``make run`` and ``make dev`` start the stock CLI and never load this
+module.
 
 The runtime reads its settings from the environment when it is first
 imported, which the CLI does only after it has set that environment, so the
@@ -26,6 +32,7 @@ hook) instead of importing it here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.abc
 import importlib.machinery
 import os
@@ -42,7 +49,7 @@ THREADS_ENV = "BENCH_SERVER_THREADS"
 DEFAULT_THREADS = 64
 STOCK_POLL = 0.5
 """The sleep the patch replaces (``Runs.next`` in langgraph-runtime-inmem 0.36)."""
-BANNER = "bench fast poll: queue poll"
+BANNER = "bench fast poll"
 """Written to the server log once the patch is in, so the benchmark can confirm it."""
 
 
@@ -68,26 +75,38 @@ def server_threads() -> int:
 
 
 def patch(ops: ModuleType, seconds: float, threads: int) -> None:
-    """Make ``ops.Runs.next`` wait ``seconds`` instead of 0.5 s when the queue was idle.
+    """Make the runtime's queue start new runs at once, and poll every ``seconds`` otherwise.
 
-    The queue calls it from the server's event loop, so its first call is
-    also where that loop gets its larger default executor.
+    The queue calls ``Runs.next`` from the server's event loop, so its first
+    call is also where that loop gets its larger default executor.
     """
-    stock = ops.Runs.next
-    loops: set[asyncio.AbstractEventLoop] = set()
+    stock_next, stock_put = ops.Runs.next, ops.Runs.put
+    wake = asyncio.Event()
+    home: list[asyncio.AbstractEventLoop] = []
 
     async def next_run(wait: bool, limit: int = 1) -> AsyncIterator[Any]:
-        loop = asyncio.get_running_loop()
-        if loop not in loops:
-            loops.add(loop)
-            loop.set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="bench"))
+        if not home:
+            home.append(asyncio.get_running_loop())
+            home[0].set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="bench"))
         if wait:
-            await asyncio.sleep(seconds)
-        async for item in stock(wait=False, limit=limit):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), seconds)
+        wake.clear()
+        async for item in stock_next(wait=False, limit=limit):
             yield item
 
+    async def put(*args: Any, **kwargs: Any) -> Any:
+        runs = await stock_put(*args, **kwargs)
+        if home:
+            home[0].call_soon_threadsafe(wake.set)
+        return runs
+
     ops.Runs.next = staticmethod(next_run)
-    sys.stderr.write(f"{BANNER} {seconds:g} s (stock {STOCK_POLL:g} s), {threads} threads\n")
+    ops.Runs.put = staticmethod(put)
+    sys.stderr.write(
+        f"{BANNER}: woken by each new run, else every {seconds:g} s (stock {STOCK_POLL:g} s); "
+        f"{threads} threads for sync nodes\n"
+    )
 
 
 class _PatchOnImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):

@@ -19,39 +19,54 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _fake_ops(calls: list[tuple[bool, int]]) -> types.ModuleType:
     class Runs:
+        store: list[str] = []
+
         @staticmethod
         async def next(wait: bool, limit: int = 1) -> AsyncIterator[Any]:
             calls.append((wait, limit))
-            yield "run", 1
+            while Runs.store:
+                yield Runs.store.pop(), 1
+
+        @staticmethod
+        async def put(run: str) -> str:
+            Runs.store.append(run)
+            return run
 
     module = types.ModuleType("fake_ops")
     module.Runs = Runs  # type: ignore[attr-defined]
     return module
 
 
-def _drain(ops: types.ModuleType, wait: bool) -> list[Any]:
-    async def main() -> list[Any]:
-        return [item async for item in ops.Runs.next(wait=wait, limit=3)]
-
-    return asyncio.run(main())
+async def _next(ops: types.ModuleType, wait: bool) -> list[Any]:
+    return [item async for item in ops.Runs.next(wait=wait, limit=3)]
 
 
-def test_an_idle_queue_waits_the_short_poll_then_looks_without_the_stock_sleep(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_idle_queue_polls_at_the_short_interval_and_never_with_the_stock_sleep() -> None:
     calls: list[tuple[bool, int]] = []
-    sleeps: list[float] = []
     ops = _fake_ops(calls)
-    fast_poll.patch(ops, 0.005, 4)
+    fast_poll.patch(ops, 0.001, 4)
 
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
+    async def main() -> tuple[list[Any], list[Any]]:
+        idle = await _next(ops, wait=True)
+        await ops.Runs.put("run-1")
+        return idle, await _next(ops, wait=False)
 
-    monkeypatch.setattr(asyncio, "sleep", sleep)
-    assert _drain(ops, wait=True) == [("run", 1)]
-    assert _drain(ops, wait=False) == [("run", 1)]
-    assert sleeps == [0.005]
+    assert asyncio.run(main()) == ([], [("run-1", 1)])
     assert calls == [(False, 3), (False, 3)]
+
+
+def test_a_new_run_wakes_a_waiting_queue_before_its_poll_is_due() -> None:
+    ops = _fake_ops([])
+    fast_poll.patch(ops, 3600, 4)  # the poll alone would never come in time
+
+    async def main() -> list[Any]:
+        await _next(ops, wait=False)  # the queue's first look binds it to this loop
+        waiting = asyncio.ensure_future(_next(ops, wait=True))
+        await asyncio.sleep(0)
+        await ops.Runs.put("run-1")
+        return await asyncio.wait_for(waiting, timeout=30)
+
+    assert asyncio.run(main()) == [("run-1", 1)]
 
 
 @pytest.mark.parametrize("raw", ["soon", "0", "2"])
@@ -84,11 +99,11 @@ def test_the_import_hook_patches_the_runtime_when_the_server_imports_it() -> Non
         "from bench import fast_poll\n"
         "sys.meta_path.insert(0, fast_poll._PatchOnImport(0.005, 4))\n"
         "import langgraph_runtime_inmem.ops as ops\n"
-        "print(ops.Runs.next.__name__, any(isinstance(f, fast_poll._PatchOnImport) "
-        "for f in sys.meta_path))\n"
+        "print(ops.Runs.next.__name__, ops.Runs.put.__name__, "
+        "any(isinstance(f, fast_poll._PatchOnImport) for f in sys.meta_path))\n"
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "next_run False"
+    assert done.stdout.strip() == "next_run put False"
     assert fast_poll.BANNER in done.stderr
 
 
