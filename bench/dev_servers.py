@@ -1,4 +1,4 @@
-"""Real ``langgraph dev`` servers for the benchmarks: stock, or with the fast queue poll.
+"""Real ``langgraph dev`` servers for the benchmarks: stock, or with the fast queue pick-up.
 
 The stock server is what tests and ``make dev`` run; its ~1 s pick-up delay
 per run is the figure worth knowing but drowns milliseconds. The fast-poll

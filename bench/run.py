@@ -4,7 +4,7 @@
 
 The anchor sections (``anchors``) put the project beside bare upstream
 ``RemoteGraph`` on the fake Agent Server and on a real ``langgraph dev``
-whose queue poll is shortened (``bench/fast_poll.py``); the numbered ones
+whose queue picks runs up at once (``bench/fast_poll.py``); the numbered ones
 measure the project against direct SDK calls. ``--no-real`` skips everything
 that starts ``langgraph dev``. ``--only`` and ``--quick`` print to the
 terminal and write no file unless ``--out`` is given, so ``docs/`` always
@@ -53,7 +53,9 @@ NAMES = (
 STOCK_SERVER_USERS = {"servers", "growth"}
 DEFAULT_OUT = "docs/benchmarks.md"
 FAKE_TITLE = "A. Anchors on the fake server: bare `RemoteGraph` vs `remote_node`"
-REAL_TITLE = "B. Anchors on a real `langgraph dev` (fast poll): bare `RemoteGraph` vs `remote_node`"
+REAL_TITLE = (
+    "B. Anchors on a real `langgraph dev` (fast pick-up): bare `RemoteGraph` vs `remote_node`"
+)
 
 
 @contextmanager
@@ -122,8 +124,9 @@ def _real_anchors(enabled: bool, q: int) -> Section:
         return Section(REAL_TITLE, "", skipped="--no-real was given.")
     note = (
         f"Server: `langgraph dev --n-jobs-per-worker {JOBS}` on the sample graphs, started "
-        f"through `python -m bench.fast_poll`: queue poll {poll_seconds():g} s instead of "
-        f"{STOCK_POLL:g} s, and {server_threads()} threads for sync nodes (stock: cores + 4)."
+        "through `python -m bench.fast_poll`: its queue is woken by each new run and otherwise "
+        f"polled every {poll_seconds():g} s (stock: {STOCK_POLL:g} s, so runs wait 0.5-1 s), "
+        f"and {server_threads()} threads for sync nodes (stock: cores + 4)."
     )
     with sample_server(fast=True) as url:
         return anchors.run(
