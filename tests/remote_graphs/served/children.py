@@ -1,0 +1,48 @@
+"""Child graphs a parent calls across deployments in the served and parity tests.
+
+``counter`` answers how many messages its thread holds, so a child that sees
+an abandoned branch of its parent says so. ``reviewer`` drafts a reply and
+pauses for approval, so there is remote state to inspect while it waits.
+"""
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.types import interrupt
+
+
+def count(state: MessagesState) -> dict[str, Any]:
+    """Say how many messages this thread has seen, and what the last request was."""
+    asks = [m.text for m in state["messages"] if isinstance(m, HumanMessage)]
+    return {"messages": [AIMessage(f"seen {len(state['messages'])}: {asks[-1] if asks else ''}")]}
+
+
+counter = StateGraph(MessagesState).add_node(count).add_edge(START, "count").compile(name="counter")
+
+
+class ReviewState(MessagesState, total=False):
+    draft: str
+
+
+def draft(state: ReviewState) -> dict[str, Any]:
+    """Draft a reply to the last request."""
+    return {"draft": f"draft for {state['messages'][-1].text}"}
+
+
+def review(state: ReviewState) -> dict[str, Any]:
+    """Pause until a human answers, then publish the (possibly edited) draft."""
+    answer = interrupt({"question": "publish?", "draft": state["draft"]})
+    return {"messages": [AIMessage(f"{state['draft']} ({answer})")]}
+
+
+reviewer = (
+    StateGraph(ReviewState)
+    .add_node(draft)
+    .add_node(review)
+    .add_edge(START, "draft")
+    .add_edge("draft", "review")
+    .compile(name="reviewer")
+)
+
+GRAPHS = {"counter": counter, "reviewer": reviewer}
