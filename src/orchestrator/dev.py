@@ -92,6 +92,11 @@ def serve(port: int) -> int:
                         orchestrator=self_url,
                         children=urls,
                         urls=url_variables(to_start, urls),
+                        pids={
+                            name: server.pid
+                            for name, server in {"orchestrator": orchestrator, **started}.items()
+                            if server.pid is not None
+                        },
                     )
                 )
                 print(f"orchestrator     {self_url}")

@@ -6,6 +6,7 @@ stops the command at once instead of waiting for a second Ctrl-C.
 
 from __future__ import annotations
 
+import select
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,26 @@ class NoAnswer(Exception):
     """Raised when the terminal closed (end of input) before an answer was given."""
 
 
+def read_answer(prompt: str) -> str:
+    """Print ``prompt`` and read one line from the terminal, leaving Ctrl-C free to stop it.
+
+    ``input()`` can miss a Ctrl-C pressed just as its prompt appears (the
+    signal lands before the read starts, which then waits for Enter); waiting
+    for the line in short ``select`` steps lets the interrupt through at once.
+
+    Raises:
+        EOFError: The input ended.
+    """
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
 def show_request(value: Any, out: TextIO) -> None:
     """Print what the approval request asks, its draft and any complaint about the last answer."""
     request = value if isinstance(value, dict) else {"question": str(value)}
@@ -39,7 +60,7 @@ def answer(
     preset: Preset,
     *,
     interactive: bool | None = None,
-    ask: Callable[[str], str] = input,
+    ask: Callable[[str], str] = read_answer,
     out: TextIO | None = None,
 ) -> dict[str, Any]:
     """Return the resume value for an approval request: ``{"approved": bool, "feedback"?: str}``.

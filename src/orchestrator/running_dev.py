@@ -36,6 +36,8 @@ class RunningDev:
     """Child name -> URL."""
     urls: dict[str, str] = field(default_factory=dict)
     """The children's ``url_env`` variables -> URL."""
+    pids: dict[str, int] = field(default_factory=dict)
+    """Server (``orchestrator`` or a child's name) -> process id, also its process group."""
 
 
 class DevLock:
