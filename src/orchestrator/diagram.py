@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from remote_graphs import RemoteNode
+from remote_graphs.node import RemoteNode
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- graph:start -->", "<!-- graph:end -->"

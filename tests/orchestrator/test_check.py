@@ -7,8 +7,9 @@ import pytest
 from graphs.orchestrator import graph
 from orchestrator import check
 from orchestrator.children import discover_children, registry_file, url_variables
-from remote_graphs import ClientPool, Registry
+from remote_graphs import Registry
 from remote_graphs.check import check_remote
+from remote_graphs.clients import ClientPool
 from remote_graphs.registry import parse_remote
 from remote_graphs.testing import Fault
 

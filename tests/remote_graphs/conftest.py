@@ -2,8 +2,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from remote_graphs import ClientPool, RemoteSpec
-from remote_graphs.registry import parse_remote
+from remote_graphs.clients import ClientPool
+from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.testing import FakeAgentServer
 from tests.sample_graphs.graphs import GRAPHS
 

@@ -8,8 +8,9 @@ import httpx
 import pytest
 from langgraph.graph import START, StateGraph
 
-from remote_graphs import child_thread_id, remote_node, thread_config
+from remote_graphs import remote_node, thread_config
 from remote_graphs.registry import parse_remote
+from remote_graphs.threads import child_thread_id
 
 
 class Wait(TypedDict, total=False):

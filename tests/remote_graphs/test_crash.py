@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from remote_graphs import child_thread_id, new_thread_id
+from remote_graphs import new_thread_id
+from remote_graphs.threads import child_thread_id
 from tests.sample_graphs.graphs import GRAPHS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,8 +2,8 @@ import uuid
 
 import pytest
 
-from remote_graphs import ConfigError, child_thread_id, new_thread_id, require_uuid, thread_config
-from remote_graphs.threads import parent_thread_id
+from remote_graphs import ConfigError, new_thread_id, thread_config
+from remote_graphs.threads import child_thread_id, parent_thread_id, require_uuid
 
 
 def test_new_thread_id_is_uuid4() -> None:
