@@ -15,7 +15,7 @@ import pytest
 from orchestrator.loader import graph_ids
 from remote_graphs.testing import Fault
 
-from .terminal import Terminal
+from .terminal import ROOT, Terminal
 
 TASK = "How much electricity do wind turbines produce? What is their capacity factor?"
 
@@ -149,8 +149,12 @@ def test_the_supervisor_shows_the_remote_tools_it_calls(fake_children: Any, tmp_
 
 
 def test_env_file_settings_are_honoured(fake_children: Any, tmp_path: Path) -> None:
+    remotes = tmp_path / "remotes.toml"
+    remotes.write_text(
+        (ROOT / "remotes.toml").read_text().replace("description =", "descripton =", 1)
+    )
     env_file = tmp_path / ".env"
-    env_file.write_text("MODEL=nosuchprovider:some-model\n")
+    env_file.write_text(f"REMOTE_GRAPHS_CONFIG={remotes}\n")
     with make_run(tmp_path / "t.sqlite", TASK, env={"ORCHESTRATOR_ENV_FILE": str(env_file)}) as t:
         assert t.wait() == 2
-    assert "error: " in t.output and "nosuchprovider" in t.output
+    assert "error: " in t.output and "did you mean description" in t.output
