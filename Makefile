@@ -15,15 +15,18 @@ VENV := .venv
 STAMP := $(VENV)/.synced
 RUN := $(UV) run --no-sync
 
-.PHONY: help run dev check bench test lint format typecheck clean
+.PHONY: help run dev check new-remote bench test test-fast lint format typecheck clean
 
 TASK ?=
 THREAD ?=
 PORT ?= 2024
 ARGS ?=
+NAME ?=
+# Extra pytest arguments for test and test-fast, e.g. PYTEST_ARGS="-k approval -x".
+PYTEST_ARGS ?=
 
 help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -33,7 +36,7 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --all-extras
 	@touch $@
 
-run: $(STAMP) ## Run the orchestrator on a task (TASK="...", THREAD=<id>, ARGS="--reject").
+run: $(STAMP) ## Run a graph on a task (TASK="...", THREAD=<id>, ARGS="--graph supervisor").
 	$(RUN) python -m orchestrator.run $(if $(TASK),"$(TASK)") $(if $(THREAD),--thread $(THREAD)) $(ARGS)
 
 dev: $(STAMP) ## Serve the children and the orchestrator with langgraph dev (PORT=2024).
@@ -42,11 +45,17 @@ dev: $(STAMP) ## Serve the children and the orchestrator with langgraph dev (POR
 check: $(STAMP) ## Check every configured remote (reachable, graph, auth, schemas).
 	$(RUN) python -m orchestrator.check
 
+new-remote: $(STAMP) ## Scaffold a child deployment, its remote and its test (NAME=<name>).
+	$(RUN) python -m orchestrator.new_remote "$(NAME)"
+
 bench: $(STAMP) ## Run the benchmarks, write docs/benchmarks.md (a few minutes; ARGS="--quick --no-real").
 	$(RUN) python -m bench.run $(ARGS)
 
-test: lint typecheck ## Lint, type check and run the whole test suite.
+test: lint typecheck ## Lint, type check and run the whole test suite (PYTEST_ARGS=...).
 	$(RUN) pytest $(PYTEST_ARGS)
+
+test-fast: lint typecheck ## The same without real langgraph dev servers (PYTEST_ARGS=...).
+	$(RUN) pytest -m "not real_server" --no-real-servers $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style with ruff (no changes).
 	$(RUN) ruff check .

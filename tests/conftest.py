@@ -196,9 +196,34 @@ async def _guarded_async_send(
     return await _real_async_send(self, request)
 
 
+REAL_SERVER_FIXTURES = frozenset({"real_agent_server", "real_children", "real_traces"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--no-real-servers``, the fast tier's guard (``make test-fast``)."""
+    parser.addoption(
+        "--no-real-servers",
+        action="store_true",
+        help="skip any test that starts a real `langgraph dev` server",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests that use a real-server fixture, so `-m "not real_server"` leaves them out."""
+    for item in items:
+        if REAL_SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real_server)
+
+
+def _skip_real_server(self: DevServer) -> None:
+    pytest.skip("starts a real `langgraph dev` server; `make test` runs it")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Isolate the whole session before any test module is imported."""
+    if config.getoption("--no-real-servers", default=False):
+        DevServer.launch = _skip_real_server  # type: ignore[method-assign]
     _scrub_environment()
     socket.getaddrinfo = _guarded_getaddrinfo
     httpx.HTTPTransport.handle_request = _guarded_send  # type: ignore[method-assign]

@@ -3,10 +3,13 @@
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from orchestrator import check, dev, run
 from orchestrator.children import discover_children
 from orchestrator.devserver import free_port
 from orchestrator.loader import ROOT
@@ -15,21 +18,35 @@ from remote_graphs import ConfigError, Registry
 REMOTES = (ROOT / "remotes.toml").read_text()
 
 
-def command(name: str) -> list[str]:
-    argv = [sys.executable, "-m", f"orchestrator.{name}"]
-    return [*argv, "--port", str(free_port())] if name == "dev" else argv
+MAINS: dict[str, Callable[[], int]] = {
+    "run": lambda: run.main([]),
+    "dev": lambda: dev.main(["--port", str(free_port())]),
+    "check": check.main,
+}
 
 
-def run(name: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    state = tmp_path / "state"
-    return subprocess.run(
-        command(name),
-        cwd=ROOT,
-        env={**os.environ, "ORCHESTRATOR_STATE_DIR": str(state), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Outcome]:
+    """Run a command in this process with extra environment variables; nothing is started."""
+
+    def run_it(name: str, **env: str) -> Outcome:
+        monkeypatch.setenv("ORCHESTRATOR_STATE_DIR", str(tmp_path / "state"))
+        for variable, value in env.items():
+            monkeypatch.setenv(variable, value)
+        code = MAINS[name]()
+        out = capsys.readouterr()
+        return Outcome(code, out.out, out.err)
+
+    return run_it
 
 
 def registry_with(tmp_path: Path, old: str, new: str) -> str:
@@ -40,7 +57,7 @@ def registry_with(tmp_path: Path, old: str, new: str) -> str:
 
 
 def assert_one_line_before_anything(
-    result: subprocess.CompletedProcess[str], tmp_path: Path, *parts: str
+    result: Outcome | subprocess.CompletedProcess[str], tmp_path: Path, *parts: str
 ) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -66,22 +83,28 @@ def assert_one_line_before_anything(
         ('url_env = "WRITER_URL"', 'url_env = "writer url"', ["'writer'", "url_env"]),
     ],
 )
-def test_a_mistake_in_remotes_toml(tmp_path: Path, old: str, new: str, parts: list[str]) -> None:
+def test_a_mistake_in_remotes_toml(
+    command: Callable[..., Outcome], tmp_path: Path, old: str, new: str, parts: list[str]
+) -> None:
     config = registry_with(tmp_path, old, new)
-    result = run("check", tmp_path, REMOTE_GRAPHS_CONFIG=config)
+    result = command("check", REMOTE_GRAPHS_CONFIG=config)
     assert_one_line_before_anything(result, tmp_path, *parts)
 
 
 @pytest.mark.parametrize("name", ["run", "dev", "check"])
-def test_every_command_stops_at_a_bad_url_in_url_env(tmp_path: Path, name: str) -> None:
-    result = run(name, tmp_path, WRITER_URL="localhost:2027")
+def test_every_command_stops_at_a_bad_url_in_url_env(
+    command: Callable[..., Outcome], tmp_path: Path, name: str
+) -> None:
+    result = command(name, WRITER_URL="localhost:2027")
     assert_one_line_before_anything(result, tmp_path, "'writer'", "WRITER_URL", "no scheme")
 
 
 @pytest.mark.parametrize("name", ["run", "dev"])
-def test_every_command_stops_at_a_typo_before_starting_children(tmp_path: Path, name: str) -> None:
+def test_every_command_stops_at_a_typo_before_starting_children(
+    command: Callable[..., Outcome], tmp_path: Path, name: str
+) -> None:
     config = registry_with(tmp_path, "description =", "descripton =")
-    result = run(name, tmp_path, REMOTE_GRAPHS_CONFIG=config)
+    result = command(name, REMOTE_GRAPHS_CONFIG=config)
     assert_one_line_before_anything(result, tmp_path, "did you mean description")
 
 
@@ -98,10 +121,28 @@ def test_every_command_stops_at_a_typo_before_starting_children(tmp_path: Path, 
 )
 @pytest.mark.parametrize("name", ["run", "dev"])
 def test_a_model_that_cannot_load_is_one_line(
-    tmp_path: Path, name: str, model: str, parts: list[str]
+    command: Callable[..., Outcome], tmp_path: Path, name: str, model: str, parts: list[str]
 ) -> None:
-    result = run(name, tmp_path, MODEL=model)
+    result = command(name, MODEL=model)
     assert_one_line_before_anything(result, tmp_path, *parts)
+
+
+def test_the_command_itself_prints_only_that_line(tmp_path: Path) -> None:
+    config = registry_with(tmp_path, 'graph_id = "researcher"', 'grap_id = "researcher"')
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestrator.run"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "REMOTE_GRAPHS_CONFIG": config,
+            "ORCHESTRATOR_STATE_DIR": str(tmp_path / "state"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert_one_line_before_anything(result, tmp_path, "did you mean graph_id")
+    assert result.stdout == ""
 
 
 def test_a_child_folder_without_its_remote(tmp_path: Path) -> None:

@@ -10,14 +10,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from langchain_core.messages import HumanMessage
 
-from orchestrator.loader import graph_ids
+from orchestrator.loader import graph_ids, load_graph
+from orchestrator.session import Session
+from remote_graphs import new_thread_id
 from remote_graphs.testing import Fault
 
-from .terminal import ROOT, Terminal
+from .terminal import Terminal
 
 TASK = "How much electricity do wind turbines produce? What is their capacity factor?"
+
+
+def pending_approval(db: Path) -> str:
+    """Run a thread in this process up to the writer's approval, and leave it pending there."""
+    thread = new_thread_id()
+    with Session(load_graph(graph_ids()[0]), db, thread) as session:
+        assert session.step({"messages": [HumanMessage(TASK)]}).interrupts
+    return thread
 
 
 def make_run(db: Path, *args: str, env: dict[str, str] | None = None) -> Terminal:
@@ -61,11 +71,7 @@ def test_a_pending_approval_is_resumed_with_thread_alone(
     fake_children: Any, tmp_path: Path
 ) -> None:
     db = tmp_path / "t.sqlite"
-    with make_run(db, TASK) as first:
-        first.expect("Approve? [Y/n] ")
-        first.ctrl_c()
-        first.wait()
-    thread = thread_of(first.output)
+    thread = pending_approval(db)
     writer_runs = len(fake_children["writer"].runs)
     with make_run(db, "--thread", thread) as second:
         second.expect("resuming the pending approval")
@@ -97,64 +103,9 @@ def test_a_pending_step_is_resumed_with_thread_alone(fake_children: Any, tmp_pat
     assert printed_thread_at_exit(second.output) == thread
 
 
-def test_a_new_task_on_a_thread_with_pending_work_is_refused(
-    fake_children: Any, tmp_path: Path
-) -> None:
-    db = tmp_path / "t.sqlite"
-    with make_run(db, TASK) as first:
-        first.expect("Approve? [Y/n] ")
-        first.ctrl_c()
-        first.wait()
-    thread = thread_of(first.output)
-    with make_run(db, "And solar?", "--thread", thread) as second:
-        assert second.wait() == 2
-    assert f"error: thread {thread} has a pending approval; finish it first" in second.output
-
-
-def test_the_thread_is_printed_when_the_run_fails(fake_children: Any, tmp_path: Path) -> None:
-    fake_children["writer"].inject(
-        Fault.status(400, {"detail": "the writer refuses"}), method="POST", path="/threads/*/runs/*"
-    )
-    try:
-        with make_run(tmp_path / "t.sqlite", TASK, "--approve") as terminal:
-            code = terminal.wait()
-    finally:
-        fake_children["writer"].clear_faults()
-    assert code != 0
-    assert "the writer refuses" in terminal.output
-    assert printed_thread_at_exit(terminal.output) == thread_of(terminal.output)
-
-
 def test_sigterm_stops_it_and_prints_the_thread(fake_children: Any, tmp_path: Path) -> None:
     with make_run(tmp_path / "t.sqlite", TASK) as terminal:
         terminal.expect("Approve? [Y/n] ")
         terminal.process.send_signal(signal.SIGTERM)
         assert terminal.wait() == 128 + signal.SIGTERM
     assert printed_thread_at_exit(terminal.output) == thread_of(terminal.output)
-
-
-@pytest.mark.parametrize("graph", graph_ids())
-def test_every_served_graph_runs(graph: str, fake_children: Any, tmp_path: Path) -> None:
-    with make_run(tmp_path / "t.sqlite", TASK, "--graph", graph, "--approve") as terminal:
-        assert terminal.wait() == 0, terminal.output
-    assert "== answer" in terminal.output
-
-
-@pytest.mark.skipif("supervisor" not in graph_ids(), reason="langgraph.json serves no supervisor")
-def test_the_supervisor_shows_the_remote_tools_it_calls(fake_children: Any, tmp_path: Path) -> None:
-    with make_run(tmp_path / "t.sqlite", TASK, "--graph", "supervisor", "--approve") as terminal:
-        assert terminal.wait() == 0, terminal.output
-    assert "-> tool researcher (remote) called" in terminal.output
-    assert "<- tool researcher (remote) answered" in terminal.output
-
-
-def test_env_file_settings_are_honoured(fake_children: Any, tmp_path: Path) -> None:
-    remotes = tmp_path / "remotes.toml"
-    remotes.write_text(
-        (ROOT / "remotes.toml").read_text().replace("description =", "descripton =", 1)
-    )
-    env_file = tmp_path / ".env"
-    env_file.write_text(f"REMOTE_GRAPHS_CONFIG={remotes}\n")
-    with make_run(tmp_path / "t.sqlite", TASK, env={"ORCHESTRATOR_ENV_FILE": str(env_file)}) as t:
-        assert t.wait() == 2
-    assert "error: " in t.output and "did you mean description" in t.output
