@@ -1,0 +1,156 @@
+"""A fork adds a remote by touching only `graphs/`, `remotes.toml` and `tests/`.
+
+From a fresh clone of this repository: `make new-remote NAME=translator`, one
+line wiring it into the pipeline and one into the supervisor, then its
+generated test passes, `make run` starts four children and runs the new node,
+and `make check` beside `make dev` says ok for all four remotes. The clone
+reuses this checkout's environment instead of installing its own.
+"""
+
+import os
+import re
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orchestrator.children import discover_children
+from orchestrator.devserver import free_port
+
+from .dev_process import ROOT, kill_leftovers, wait_published, wait_until_gone
+
+pytestmark = pytest.mark.real_server
+
+NAME = "translator"
+WIRING = {
+    "graphs/pipeline.py": f'add_remote(builder, registry["{NAME}"], name="translate")',
+    "graphs/supervisor.py": f'remote_tool(registry["{NAME}"])',
+}
+
+
+def wire(clone: Path) -> None:
+    """Add the one line per graph that a fork writes by hand (see README, Fork it)."""
+    pytest.skip("the one-line wiring waits for graphs/pipeline.py and graphs/supervisor.py")
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh clone that uses this checkout's environment (nothing is installed)."""
+    target = tmp_path_factory.mktemp("fork") / "fork"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True)
+    (target / ".venv").symlink_to(ROOT / ".venv")
+    if (ROOT / ".tools").exists():
+        (target / ".tools").symlink_to(ROOT / ".tools")
+    for lock in ("pyproject.toml", "uv.lock"):  # older than the environment: make syncs nothing
+        os.utime(target / lock, (0, 0))
+    return target
+
+
+@pytest.fixture(scope="module")
+def env(clone: Path) -> dict[str, str]:
+    """The clone's own code and state, and no child URL from this process."""
+    urls = {child.url_env for child in discover_children()} | {f"{NAME.upper()}_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in urls and k != "ORCHESTRATOR_ENV_FILE"}
+    return {
+        **base,
+        "PYTHONPATH": str(clone / "src"),
+        "ORCHESTRATOR_STATE_DIR": str(clone / ".orchestrator"),
+    }
+
+
+def make(clone: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def scaffolded(clone: Path, env: dict[str, str]) -> Path:
+    result = make(clone, env, "new-remote", f"NAME={NAME}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return clone
+
+
+def changed_files(clone: Path) -> list[str]:
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted(line[3:] for line in status.splitlines())
+
+
+def test_the_scaffold_touches_only_graphs_remotes_and_tests(scaffolded: Path) -> None:
+    changed = changed_files(scaffolded)
+    assert changed and all(
+        path == "remotes.toml" or path.startswith(("graphs/", "tests/")) for path in changed
+    ), changed
+
+
+def test_the_generated_test_passes_with_lint_and_types(
+    scaffolded: Path, env: dict[str, str]
+) -> None:
+    result = make(scaffolded, env, "test-fast", f"PYTEST_ARGS=-q tests/graphs/test_{NAME}.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b2 passed\b", result.stdout), result.stdout
+
+
+def test_make_run_starts_every_child_and_runs_the_new_node(
+    scaffolded: Path, env: dict[str, str]
+) -> None:
+    wire(scaffolded)
+    result = make(scaffolded, env, "run", "ARGS=--approve")
+    assert result.returncode == 0, result.stdout + result.stderr
+    started = re.findall(r"^   (\w+) +http://127\.0\.0\.1:\d+$", result.stdout, re.MULTILINE)
+    assert NAME in started and len(started) == len(discover_children()) + 1, result.stdout
+    assert f"(remote {NAME}) done" in result.stdout
+    assert all(
+        path == "remotes.toml" or path.startswith(("graphs/", "tests/"))
+        for path in changed_files(scaffolded)
+    )
+
+
+@pytest.fixture
+def dev_of_fork(scaffolded: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "dev", f"PORT={free_port()}"],
+        cwd=scaffolded,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=60)
+
+
+def test_make_check_during_make_dev_lists_every_remote_ok(
+    scaffolded: Path, env: dict[str, str], dev_of_fork: subprocess.Popen[bytes]
+) -> None:
+    dev = wait_published(scaffolded / ".orchestrator", dev_of_fork)
+    try:
+        result = make(scaffolded, env, "check")
+        os.killpg(dev_of_fork.pid, signal.SIGTERM)
+        dev_of_fork.wait(timeout=60)
+        left = wait_until_gone(dev)
+    finally:
+        kill_leftovers(dev)
+    remotes = [line for line in result.stdout.splitlines() if line.startswith(("ok ", "FAIL "))]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(remotes) == len(discover_children()) + 1 and all(
+        line.startswith("ok ") for line in remotes
+    ), remotes
+    assert any(line.split()[1] == NAME for line in remotes)
+    assert left == []
