@@ -1,5 +1,8 @@
-"""The orchestrator's own pieces: run context, state, chat model choice and planning.
+"""The app around the library: the commands and the pieces the example graphs share.
 
-The graph wiring that ``langgraph.json`` serves lives in ``graphs/orchestrator.py``;
-the command-line entry points (``make run``, ``make dev``, ``make check``) live here.
+The graphs ``langgraph.json`` serves live in ``graphs/``; the commands find
+them through it (``loader``) and the child deployments through
+``graphs/<name>/langgraph.json`` (``children``), so nothing here names them.
+Commands: ``run`` (``make run``), ``dev`` (``make dev``), ``check``
+(``make check``) and ``new_remote`` (``make new-remote``).
 """
