@@ -14,17 +14,21 @@ its run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
+import httpx
 from langchain_core.messages import BaseMessage
-from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from langgraph.graph import StateGraph
-from langgraph.types import RetryPolicy
+from langgraph.pregel.protocol import PregelProtocol
+from langgraph.types import RetryPolicy, StateSnapshot, StateUpdate
 
 from remote_graphs import guard
+from remote_graphs import state as state_api
 from remote_graphs.clients import ClientPool, default_pool
-from remote_graphs.errors import ConfigError
+from remote_graphs.errors import ConfigError, RemoteRunError
 from remote_graphs.messages import PROVENANCE, Provenance, hydrate, message_ids, provenance
 from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.request import Outcome, ParentCall, RemoteRequest, build_request
@@ -39,10 +43,20 @@ ThreadPolicy = Literal["per_parent", "per_task", "stateless"]
 __all__ = ["PROVENANCE", "RemoteNode", "ThreadPolicy", "add_remote", "remote_node"]
 
 
-class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
+# It runs as a node (RunnableLambda's invoke and stream, which langgraph calls with a
+# task's input and config) and answers PregelProtocol's state methods; the two
+# declare invoke/stream with different keyword arguments.
+class RemoteNode(  # type: ignore[misc]
+    RunnableLambda[Any, dict[str, Any]], PregelProtocol[Any, Any, Any, Any]
+):
     """A parent-graph node that runs a graph on another deployment (sync and async).
 
-    Build it with ``remote_node(...)`` and pass it to ``StateGraph.add_node``.
+    Build it with ``remote_node(...)`` and pass it to ``StateGraph.add_node``,
+    or use ``add_remote``. Like a local subgraph, it answers the parent's
+    state API for its task: ``parent.get_state(config, subgraphs=True)`` shows
+    the remote thread's snapshot under a pending or interrupted task, and
+    ``update_state`` / ``get_state_history`` with that snapshot's config act on
+    the remote thread.
 
     Args:
         remote: The remote (``registry["name"]``, or a mapping validated as one).
@@ -175,6 +189,189 @@ class RemoteNode(RunnableLambda[Any, dict[str, Any]]):
         outcome, request = await adrive(self._request(state, config))
         return self._update(state, outcome, request)
 
+    # -- the subgraph protocol: the remote thread through the parent's state API
+
+    def _locate(self, config: RunnableConfig, values: Mapping[str, Any]) -> str | None:
+        """Return the remote thread of the task ``config`` addresses, found as the task finds it."""
+        thread, _ = state_api.addressed(config)
+        if thread is not None:
+            return thread
+        return self._thread(values, state_api.parent_call(config))[0]
+
+    def _parent_values(self, config: RunnableConfig) -> Mapping[str, Any]:
+        saver, key = state_api.checkpointer(config), state_api.parent_state_key(config)
+        return state_api.parent_values(config, saver.get_tuple(key) if key else None)
+
+    async def _aparent_values(self, config: RunnableConfig) -> Mapping[str, Any]:
+        saver, key = state_api.checkpointer(config), state_api.parent_state_key(config)
+        return state_api.parent_values(config, await saver.aget_tuple(key) if key else None)
+
+    def get_state(self, config: RunnableConfig, *, subgraphs: bool = False) -> StateSnapshot:
+        """Return the remote thread's state as this task's subgraph snapshot."""
+        thread = self._locate(config, self._parent_values(config))
+        if thread is None:
+            return state_api.empty(config, None)
+        _, checkpoint_id = state_api.addressed(config)
+        client = self.pool.get(self.spec).sync()
+        with self._remote_errors(thread):
+            data = client.threads.get_state(thread, checkpoint_id=checkpoint_id)
+        return self._snapshot(data, config, thread)
+
+    async def aget_state(self, config: RunnableConfig, *, subgraphs: bool = False) -> StateSnapshot:
+        """Async ``get_state``."""
+        thread = self._locate(config, await self._aparent_values(config))
+        if thread is None:
+            return state_api.empty(config, None)
+        _, checkpoint_id = state_api.addressed(config)
+        client = self.pool.get(self.spec).async_()
+        with self._remote_errors(thread):
+            data = await client.threads.get_state(thread, checkpoint_id=checkpoint_id)
+        return self._snapshot(data, config, thread)
+
+    def get_state_history(
+        self,
+        config: RunnableConfig,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[StateSnapshot]:
+        """Yield the remote thread's checkpoints, newest first."""
+        thread = self._locate(config, self._parent_values(config))
+        if thread is None:
+            return
+        client = self.pool.get(self.spec).sync()
+        _, checkpoint_id = state_api.addressed(config)
+        with self._remote_errors(thread):
+            if checkpoint_id:  # as a checkpointer lists a config naming one checkpoint
+                states = [client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
+            else:
+                states = client.threads.get_history(
+                    thread, **_history_options(filter, before, limit)
+                )
+        yield from state_api.history(states, config, thread)
+
+    async def aget_state_history(
+        self,
+        config: RunnableConfig,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[StateSnapshot]:
+        """Async ``get_state_history``."""
+        thread = self._locate(config, await self._aparent_values(config))
+        if thread is None:
+            return
+        client = self.pool.get(self.spec).async_()
+        _, checkpoint_id = state_api.addressed(config)
+        with self._remote_errors(thread):
+            if checkpoint_id:
+                states = [await client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
+            else:
+                options = _history_options(filter, before, limit)
+                states = await client.threads.get_history(thread, **options)
+        for snap in state_api.history(states, config, thread):
+            yield snap
+
+    def update_state(
+        self,
+        config: RunnableConfig,
+        values: dict[str, Any] | Any | None,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> RunnableConfig:
+        """Update the remote thread, as ``update_state`` on a local subgraph's config does."""
+        thread = self._require_thread(config, self._locate(config, self._parent_values(config)))
+        _, checkpoint_id = state_api.addressed(config)
+        client = self.pool.get(self.spec).sync()
+        with self._remote_errors(thread):
+            done = client.threads.update_state(
+                thread, values, as_node=as_node, checkpoint_id=checkpoint_id
+            )
+        return state_api.address(config, thread, done["checkpoint"]["checkpoint_id"])
+
+    async def aupdate_state(
+        self,
+        config: RunnableConfig,
+        values: dict[str, Any] | Any | None,
+        as_node: str | None = None,
+        task_id: str | None = None,
+    ) -> RunnableConfig:
+        """Async ``update_state``."""
+        values_now = await self._aparent_values(config)
+        thread = self._require_thread(config, self._locate(config, values_now))
+        _, checkpoint_id = state_api.addressed(config)
+        client = self.pool.get(self.spec).async_()
+        with self._remote_errors(thread):
+            done = await client.threads.update_state(
+                thread, values, as_node=as_node, checkpoint_id=checkpoint_id
+            )
+        return state_api.address(config, thread, done["checkpoint"]["checkpoint_id"])
+
+    def bulk_update_state(
+        self, config: RunnableConfig, supersteps: Sequence[Sequence[StateUpdate]]
+    ) -> RunnableConfig:
+        """Apply updates in order, each superstep after the one before."""
+        for step in supersteps:
+            for update in step:
+                config = self.update_state(config, update.values, update.as_node)
+        return config
+
+    async def abulk_update_state(
+        self, config: RunnableConfig, supersteps: Sequence[Sequence[StateUpdate]]
+    ) -> RunnableConfig:
+        """Async ``bulk_update_state``."""
+        for step in supersteps:
+            for update in step:
+                config = await self.aupdate_state(config, update.values, update.as_node)
+        return config
+
+    def with_config(self, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        """Return this node bound to ``config`` (as any runnable)."""
+        return Runnable.with_config(self, config, **kwargs)
+
+    def get_graph(self, config: RunnableConfig | None = None, *, xray: int | bool = False) -> Any:
+        """Return the drawable graph of this node (the remote graph itself is not fetched)."""
+        return Runnable.get_graph(self, config)
+
+    async def aget_graph(
+        self, config: RunnableConfig | None = None, *, xray: int | bool = False
+    ) -> Any:
+        """Async ``get_graph``."""
+        return self.get_graph(config, xray=xray)
+
+    def _snapshot(self, data: Any, config: RunnableConfig, thread: str) -> StateSnapshot:
+        if not data or not data.get("checkpoint"):
+            return state_api.empty(config, thread)
+        return state_api.snapshot(data, config, thread)
+
+    def _require_thread(self, config: RunnableConfig, thread: str | None) -> str:
+        if thread is None:
+            ns = (config.get("configurable") or {}).get("checkpoint_ns")
+            raise ConfigError(
+                f"remote node {self.name!r}: no remote thread for {ns!r}; the parent needs a "
+                "thread_id and a checkpointer, and the task must have run"
+            )
+        return thread
+
+    @contextlib.contextmanager
+    def _remote_errors(self, thread: str) -> Iterator[None]:
+        """Turn HTTP failures of state calls into ``RemoteRunError`` naming remote and thread."""
+        try:
+            yield
+        except httpx.HTTPError as exc:
+            clients = self.pool.get(self.spec)
+            detail = str(exc) or type(exc).__name__
+            raise RemoteRunError(
+                self.spec.name,
+                clients.url,
+                error=type(exc).__name__,
+                message=f"reading or writing the remote thread's state: {detail}",
+                thread_id=thread,
+                caller=self.name,
+            ) from exc
+
 
 remote_node = RemoteNode
 """Return a node that runs a remote graph: ``builder.add_node(remote_node(registry["x"]))``."""
@@ -217,3 +414,20 @@ def _state_messages(state: Any) -> list[Any] | None:
         state.get("messages") if isinstance(state, Mapping) else getattr(state, "messages", None)
     )
     return list(messages) if isinstance(messages, Sequence) else None
+
+
+def _history_options(
+    filter: dict[str, Any] | None, before: RunnableConfig | None, limit: int | None
+) -> dict[str, Any]:
+    """Return ``threads.get_history`` options for a ``get_state_history`` call.
+
+    The Agent Server returns one checkpoint unless told otherwise, and answers
+    only the nested form of ``before``.
+    """
+    options: dict[str, Any] = {"limit": limit or 1000}
+    if filter:
+        options["metadata"] = filter
+    checkpoint = ((before or {}).get("configurable") or {}).get("checkpoint_id")
+    if checkpoint:
+        options["before"] = {"configurable": {"checkpoint_id": checkpoint}}
+    return options

@@ -192,6 +192,7 @@ def build_request(
     forward_user: bool = False,
     metadata: Mapping[str, Any] | None = None,
     checkpoint_id: str | None = None,
+    multitask_strategy: str = "reject",
 ) -> RemoteRequest:
     """Check the guard and build the request for one remote run."""
     chain = guard.check_call(
@@ -217,10 +218,10 @@ def build_request(
         "metadata": dict(metadata or {}),
     }
     if thread_id:
-        # A late duplicate of a request (held by a proxy past our timeout and
-        # retry) is refused instead of computing the same step twice; the
-        # caller joins the run already going (see ``run``).
-        options["multitask_strategy"] = "reject"
+        # With "reject", a late duplicate of a request (held by a proxy past our
+        # timeout and retry) is refused instead of computing the same step
+        # twice; the caller joins the run already going (see ``run``).
+        options["multitask_strategy"] = multitask_strategy
     options.update(_config_or_context(parent.configurable, parent.context, forward_context))
     headers = tracing_headers()
     if forward_user and parent.user:

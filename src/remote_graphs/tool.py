@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
-from langchain_core.tools import StructuredTool
+from langchain_core.tools import InjectedToolArg, StructuredTool
+from langgraph.prebuilt import ToolRuntime
 from pydantic import BaseModel, Field
 
 from remote_graphs.clients import ClientPool, default_pool
 from remote_graphs.guard import check_static
-from remote_graphs.messages import hydrate
+from remote_graphs.messages import Provenance, hydrate, provenance
 from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.request import Outcome, ParentCall, RemoteRequest, build_request
 from remote_graphs.run import adrive, drive
 from remote_graphs.threads import child_thread_id
 
 ToolThreadPolicy = Literal["stateless", "per_parent"]
+InjectedRuntime = Annotated[ToolRuntime | None, InjectedToolArg()]
+"""The tool call's runtime, which ``ToolNode`` injects (absent when called directly)."""
 
 
 class RemoteToolInput(BaseModel):
@@ -65,12 +68,10 @@ def remote_tool(
     clients = pool or default_pool
     to_input = input or (lambda text: {"messages": [HumanMessage(text)]})
 
-    def prepare(request: str, config: RunnableConfig) -> RemoteRequest:
+    def prepare(request: str, runtime: ToolRuntime | None, config: RunnableConfig) -> RemoteRequest:
         parent = ParentCall.from_config(config)
-        thread_id = (
-            child_thread_id(parent.thread_id, tool_name)
-            if parent.thread_id and thread == "per_parent"
-            else None
+        thread_id, checkpoint_id = (
+            _continuation(tool_name, parent, runtime) if thread == "per_parent" else (None, None)
         )
         return build_request(
             tool_name,
@@ -85,15 +86,23 @@ def remote_tool(
                 "remote_graphs_tool": tool_name,
                 "remote_graphs_parent_thread": parent.thread_id,
             },
+            checkpoint_id=checkpoint_id,
+            # A model may call one tool twice at once: queue the second run on the
+            # remote thread rather than refuse it (tools are not retried).
+            multitask_strategy="enqueue",
         )
 
-    def run(request: str, config: RunnableConfig) -> tuple[str, dict[str, Any]]:
-        outcome, _ = drive(prepare(request, config))
-        return _result(outcome)
+    def run(
+        request: str, config: RunnableConfig, runtime: InjectedRuntime = None
+    ) -> tuple[Any, dict[str, Any]]:
+        outcome, sent = drive(prepare(request, runtime, config))
+        return _result(tool_name, outcome, sent, runtime)
 
-    async def arun(request: str, config: RunnableConfig) -> tuple[str, dict[str, Any]]:
-        outcome, _ = await adrive(prepare(request, config))
-        return _result(outcome)
+    async def arun(
+        request: str, config: RunnableConfig, runtime: InjectedRuntime = None
+    ) -> tuple[Any, dict[str, Any]]:
+        outcome, sent = await adrive(prepare(request, runtime, config))
+        return _result(tool_name, outcome, sent, runtime)
 
     return StructuredTool(
         name=tool_name,
@@ -105,12 +114,45 @@ def remote_tool(
     )
 
 
-def _result(outcome: Outcome) -> tuple[str, dict[str, Any]]:
+def _continuation(
+    name: str, parent: ParentCall, runtime: ToolRuntime | None
+) -> tuple[str | None, str | None]:
+    """Pick the remote thread and checkpoint of a ``per_parent`` tool call.
+
+    Like a ``per_parent`` node, the tool continues the remote thread of its last
+    answer in the conversation, from the checkpoint that answer came from, so a
+    fork of the parent sees the branch's history. Called outside a ``ToolNode``
+    (no conversation to look in), it keeps one thread per parent thread.
+    """
+    if parent.thread_id is None:
+        return None, None
+    if runtime is None:
+        return child_thread_id(parent.thread_id, name), None
+    state = runtime.state if isinstance(runtime.state, Mapping) else {}
+    for message in reversed(list(state.get("messages") or [])):
+        origin = provenance(message)
+        if isinstance(message, ToolMessage) and origin.get("node") == name:
+            return str(origin["thread_id"]), origin.get("checkpoint_id")
+    return parent.task_thread(name), None
+
+
+def _result(
+    name: str, outcome: Outcome, sent: RemoteRequest, runtime: ToolRuntime | None
+) -> tuple[Any, dict[str, Any]]:
+    """Return the answer as content and the full output as artifact.
+
+    Inside a ``ToolNode`` the content is the finished ``ToolMessage``, so it can
+    carry where the answer came from (``ToolNode`` passes it through as is).
+    """
     values = outcome.values or {}
     messages = hydrate(values).get("messages") or []
     answer = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
     content = answer.text if answer is not None else _summary(values)
-    return content, values
+    if runtime is None or not runtime.tool_call_id:
+        return content, values
+    tag = Provenance(name, outcome.run_id, sent.thread_id, outcome.checkpoint_id)
+    message = ToolMessage(content, artifact=values, tool_call_id=runtime.tool_call_id, name=name)
+    return tag.apply(message), values
 
 
 def _summary(values: Mapping[str, Any]) -> str:

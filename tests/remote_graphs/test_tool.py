@@ -1,7 +1,6 @@
 """Remote tools against the fake Agent Server: direct, in ToolNode and in create_agent."""
 
 import asyncio
-import uuid
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from langgraph.types import Command
 
 from orchestrator.model import ScriptedSupervisor
 from remote_graphs import RemoteRunError, remote_tool, thread_config
+from remote_graphs.messages import PROVENANCE
 
 
 def tool_graph(tool: Any) -> Any:
@@ -64,9 +64,9 @@ def test_per_parent_thread_remembers(fake: Any, spec: Any, pool: Any) -> None:
         graph.invoke(
             {"messages": [AIMessage("", tool_calls=[call("memo", f"n{i}", f"c{i}")])]}, cfg
         )
-    child = str(uuid.uuid5(uuid.UUID(cfg["configurable"]["thread_id"]), "memo"))
-    assert len(fake.runs_on(child)) == 2
     last = graph.get_state(cfg).values["messages"][-1]
+    child = last.response_metadata[PROVENANCE]["thread_id"]
+    assert len(fake.runs_on(child)) == 2
     assert [m["content"] for m in last.artifact["messages"]] == ["n1", "echo: n1", "n2", "echo: n2"]
 
 

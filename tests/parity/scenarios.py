@@ -1,0 +1,212 @@
+"""What a user sees of a subgraph, as plain data, for comparing a local and a remote child.
+
+Each scenario drives one parent (built by ``make(child, node)``) and returns
+what the user saw: answers, state, history, stream events, interrupts. Ids
+and the remote's provenance metadata are normalised away, since they differ
+by construction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import BaseMessage, HumanMessage
+from langgraph.types import Command, StateSnapshot
+
+from remote_graphs import thread_config
+
+Make = Callable[[str, str], Any]
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` with messages as (type, text) and ids dropped."""
+    if isinstance(value, BaseMessage):
+        return (value.type, value.text)
+    if isinstance(value, dict) and value.get("type") in ("human", "ai") and "content" in value:
+        return (value["type"], value["content"])
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def texts(graph: Any, config: Any) -> list[str]:
+    return [m.text for m in graph.get_state(config).values["messages"]]
+
+
+def ask(text: str) -> dict[str, Any]:
+    return {"messages": [HumanMessage(text)]}
+
+
+def _head(graph: Any, config: Any, turns: int) -> Any:
+    """Return the config of the checkpoint where turn ``turns`` had finished."""
+    for snap in graph.get_state_history(config):
+        if not snap.next and len(snap.values.get("messages", [])) == 2 * turns:
+            return snap.config
+    raise AssertionError(f"no checkpoint after turn {turns}")
+
+
+def turns(make: Make) -> Any:
+    """Three turns on one thread: the child remembers the conversation."""
+    graph, cfg = make("counter", "count"), thread_config()
+    for word in ("a", "b", "c"):
+        graph.invoke(ask(word), cfg)
+    return texts(graph, cfg)
+
+
+def fork_and_continue(make: Make) -> Any:
+    """Fork after turn 1, then continue the original branch after turn 2."""
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.invoke(ask("b"), cfg)
+    turn1, turn2 = _head(graph, cfg, 1), _head(graph, cfg, 2)
+    fork = graph.invoke(ask("x"), turn1)
+    original = graph.invoke(ask("c"), turn2)
+    return {"fork": plain(fork["messages"]), "original": plain(original["messages"])}
+
+
+def fork_async(make: Make) -> Any:
+    """The same fork, driven with ``ainvoke``."""
+    graph, cfg = make("counter", "count"), thread_config()
+
+    async def go() -> Any:
+        await graph.ainvoke(ask("a"), cfg)
+        await graph.ainvoke(ask("b"), cfg)
+        fork = await graph.ainvoke(ask("x"), _head(graph, cfg, 1))
+        original = await graph.ainvoke(ask("c"), _head(graph, cfg, 2))
+        return {"fork": plain(fork["messages"]), "original": plain(original["messages"])}
+
+    return asyncio.run(go())
+
+
+def update_then_continue(make: Make) -> Any:
+    """Edit the parent's state at an earlier checkpoint, then run from there."""
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.invoke(ask("b"), cfg)
+    edited = graph.update_state(_head(graph, cfg, 1), ask("y"), as_node="__start__")
+    return plain(graph.invoke(None, edited)["messages"])
+
+
+def replay(make: Make) -> Any:
+    """Replay turn 2 from the checkpoint before its child call."""
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.invoke(ask("b"), cfg)
+    before = next(
+        s.config
+        for s in graph.get_state_history(cfg)
+        if s.next == ("count",) and len(s.values["messages"]) == 3
+    )
+    return plain(graph.invoke(None, before)["messages"])
+
+
+def history(make: Make) -> Any:
+    """The parent's own history: one entry per step, in order."""
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.invoke(ask("b"), cfg)
+    return [
+        (s.next, len(s.values.get("messages", [])), s.metadata and s.metadata.get("source"))
+        for s in graph.get_state_history(cfg)
+    ]
+
+
+def stream(make: Make) -> Any:
+    """Events of a second turn with ``subgraphs=True``: namespaces by node, modes, payloads.
+
+    Documented difference: the node's own ``updates`` event holds only the messages
+    the remote added, where a local subgraph's holds its whole message list (the
+    reducer makes the parent's state the same), so messages the parent already had
+    are left out of that one event here.
+    """
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    known = plain(graph.get_state(cfg).values["messages"])
+    seen = []
+    for ns, mode, data in graph.stream(
+        ask("b"), cfg, stream_mode=["updates", "values"], subgraphs=True
+    ):
+        payload = plain(data)
+        if not ns and mode == "updates" and "count" in payload:
+            added = [m for m in payload["count"]["messages"] if m not in known]
+            payload = {"count": {"messages": [m for m in added if m != ("human", "b")]}}
+        seen.append(([n.split(":")[0] for n in ns], mode, payload))
+    return seen
+
+
+def interrupt_and_resume(make: Make) -> Any:
+    """A child that asks: the parent stops with its question and resumes with the answer."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+    first = graph.invoke(ask("hi"), cfg)
+    pending = graph.get_state(cfg)
+    done = graph.invoke(Command(resume="ok"), cfg)
+    return {
+        "asked": [i.value for i in first["__interrupt__"]],
+        "pending": (pending.next, [i.value for i in pending.interrupts]),
+        "done": plain(done["messages"]),
+    }
+
+
+def _sub(snapshot: StateSnapshot) -> StateSnapshot:
+    [task] = snapshot.tasks
+    assert isinstance(task.state, StateSnapshot), f"no subgraph state under {task.name}"
+    return task.state
+
+
+def subgraph_state(make: Make) -> Any:
+    """``get_state(subgraphs=True)`` at the child's interrupt shows the child's own state."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    sub = _sub(graph.get_state(cfg, subgraphs=True))
+    return {
+        "values": plain(sub.values),
+        "next": sub.next,
+        "interrupts": [i.value for i in sub.interrupts],
+        "addresses the task": sub.config["configurable"]["checkpoint_ns"].startswith("review:"),
+    }
+
+
+def subgraph_update_then_resume(make: Make) -> Any:
+    """``update_state`` with the child's config changes what the child resumes with."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    sub = _sub(graph.get_state(cfg, subgraphs=True))
+    graph.update_state(sub.config, {"draft": "edited"})
+    after = _sub(graph.get_state(cfg, subgraphs=True))
+    done = graph.invoke(Command(resume="ok"), cfg)
+    return {"draft now": after.values["draft"], "done": plain(done["messages"])}
+
+
+def subgraph_history(make: Make) -> Any:
+    """``get_state_history`` through the child's config: that checkpoint, or all of them."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    sub = _sub(graph.get_state(cfg, subgraphs=True))
+    every = {"configurable": {**sub.config["configurable"]}}
+    every["configurable"].pop("checkpoint_id")
+    return {
+        "at": [(s.next, sorted(s.values)) for s in graph.get_state_history(sub.config)],
+        "all": [(s.next, sorted(s.values)) for s in graph.get_state_history(every)],
+    }
+
+
+SCENARIOS: dict[str, Callable[[Make], Any]] = {
+    f.__name__: f
+    for f in (
+        turns,
+        fork_and_continue,
+        fork_async,
+        update_then_continue,
+        replay,
+        history,
+        stream,
+        interrupt_and_resume,
+        subgraph_state,
+        subgraph_update_then_resume,
+        subgraph_history,
+    )
+}
