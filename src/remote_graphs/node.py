@@ -23,7 +23,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from langgraph.graph import StateGraph
 from langgraph.pregel.protocol import PregelProtocol
-from langgraph.types import RetryPolicy, StateSnapshot, StateUpdate
+from langgraph.types import Command, RetryPolicy, StateSnapshot, StateUpdate
 
 from remote_graphs import guard
 from remote_graphs import state as state_api
@@ -44,11 +44,8 @@ __all__ = ["PROVENANCE", "RemoteNode", "ThreadPolicy", "add_remote", "remote_nod
 
 
 # It runs as a node (RunnableLambda's invoke and stream, which langgraph calls with a
-# task's input and config) and answers PregelProtocol's state methods; the two
-# declare invoke/stream with different keyword arguments.
-class RemoteNode(  # type: ignore[misc]
-    RunnableLambda[Any, dict[str, Any]], PregelProtocol[Any, Any, Any, Any]
-):
+# task's input and config) and answers PregelProtocol's state methods.
+class RemoteNode(RunnableLambda[Any, Any], PregelProtocol[Any, Any, Any, Any]):
     """A parent-graph node that runs a graph on another deployment (sync and async).
 
     Build it with ``remote_node(...)`` and pass it to ``StateGraph.add_node``,
@@ -161,9 +158,15 @@ class RemoteNode(  # type: ignore[misc]
 
     # -- results --------------------------------------------------------------
 
-    def _update(self, state: Any, outcome: Outcome, request: RemoteRequest) -> dict[str, Any]:
-        values = hydrate(outcome.values or {})
+    def _update(self, state: Any, outcome: Outcome, request: RemoteRequest) -> Any:
         tag = Provenance(self.name, outcome.run_id, request.thread_id, outcome.checkpoint_id)
+        if outcome.handoff is not None:
+            # As a local subgraph's Command(graph=PARENT): only its update reaches the parent.
+            update = dict(outcome.handoff["update"])
+            if isinstance(update.get("messages"), list):
+                update["messages"] = [tag.apply(m) for m in update["messages"]]
+            return Command(goto=outcome.handoff["goto"], update=update)
+        values = hydrate(outcome.values or {})
         if self.output_map is not None:
             update = self.output_map(values)
             if isinstance(update.get("messages"), list):
@@ -181,11 +184,11 @@ class RemoteNode(  # type: ignore[misc]
 
     # -- drivers --------------------------------------------------------------
 
-    def _run(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
+    def _run(self, state: Any, config: RunnableConfig) -> Any:
         outcome, request = drive(self._request(state, config))
         return self._update(state, outcome, request)
 
-    async def _arun(self, state: Any, config: RunnableConfig) -> dict[str, Any]:
+    async def _arun(self, state: Any, config: RunnableConfig) -> Any:
         outcome, request = await adrive(self._request(state, config))
         return self._update(state, outcome, request)
 
@@ -384,18 +387,21 @@ def add_remote(
     remote: RemoteSpec | Mapping[str, Any],
     *,
     name: str | None = None,
+    destinations: Sequence[str] = (),
     **options: Any,
 ) -> Builder:
     """Add a remote node to ``builder`` with the remote's own retry policy; return ``builder``.
 
     ``StateGraph.add_node`` takes the retry policy beside the node, not from it,
     so wiring a remote by hand needs ``retry_policy=node.retry_policy`` every
-    time; this is that line, once. ``options`` are ``remote_node``'s.
+    time; this is that line, once. ``destinations`` names the parent nodes the
+    remote may hand off to (see ``remote_graphs.handoff``), so they are drawn;
+    ``options`` are ``remote_node``'s.
 
         add_remote(builder, registry["writer"], name="write")
     """
     node = RemoteNode(remote, name=name, **options)
-    builder.add_node(node, retry_policy=node.retry_policy)
+    builder.add_node(node, retry_policy=node.retry_policy, destinations=tuple(destinations) or None)
     return builder
 
 

@@ -108,6 +108,8 @@ class Outcome:
     interrupts: list[dict[str, Any]] = field(default_factory=list)
     checkpoint_id: str | None = None
     """The remote checkpoint the run ended on (None when unknown, e.g. stateless)."""
+    handoff: Mapping[str, Any] | None = None
+    """``{"goto", "update"}`` when the remote handed control back to a parent node."""
 
 
 @dataclass(frozen=True)

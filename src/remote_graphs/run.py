@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -31,6 +32,7 @@ import orjson
 from langgraph.types import interrupt
 
 from remote_graphs.errors import RemoteRunError
+from remote_graphs.handoff import ACK, handoff_of
 from remote_graphs.relay import StreamReader, checkpoint_id_of
 from remote_graphs.request import TASK_METADATA, Outcome, RemoteRequest
 from remote_graphs.retry import is_transient
@@ -43,6 +45,11 @@ def drive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Run until the remote finishes, surfacing each of its interrupts to the parent."""
     request = _start_or_resume(request)
     while (outcome := run_sync(request)).interrupts:
+        if (found := handoff_of(outcome.interrupts)) is not None:
+            # Acknowledged, the child's run finishes (a stateless one has nothing left).
+            if request.thread_id is not None:
+                outcome = run_sync(request.resume(ACK))
+            return replace(outcome, interrupts=[], handoff=found), request
         request = _ask(outcome, request)
     return outcome, request
 
@@ -51,6 +58,10 @@ async def adrive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Async ``drive``."""
     request = _start_or_resume(request)
     while (outcome := await run_async(request)).interrupts:
+        if (found := handoff_of(outcome.interrupts)) is not None:
+            if request.thread_id is not None:
+                outcome = await run_async(request.resume(ACK))
+            return replace(outcome, interrupts=[], handoff=found), request
         request = _ask(outcome, request)
     return outcome, request
 

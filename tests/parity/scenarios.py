@@ -210,3 +210,11 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         subgraph_history,
     )
 }
+
+
+def handoff(make_parent: Callable[[], Any]) -> Any:
+    """A child hands an invoice over to the parent's billing node; other requests it answers."""
+    graph = make_parent()
+    handed, cfg = graph.invoke(ask("my invoice is wrong"), thread_config()), thread_config()
+    answered = graph.invoke(ask("hello"), cfg)
+    return {"handed": plain(handed["messages"]), "answered": plain(answered["messages"])}

@@ -8,6 +8,7 @@ FORK_SURFACE = [
     "Registry",
     "RemoteRunError",
     "add_remote",
+    "handoff",
     "new_thread_id",
     "remote_node",
     "remote_tool",

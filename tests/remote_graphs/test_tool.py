@@ -5,15 +5,38 @@ from typing import Any
 
 import pytest
 from langchain.agents import create_agent
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
-from orchestrator.model import ScriptedSupervisor
 from remote_graphs import RemoteRunError, remote_tool, thread_config
 from remote_graphs.messages import PROVENANCE
+
+
+class CallEachToolOnce(BaseChatModel):
+    """A tool-calling model for tests: asks each bound tool once, then repeats the last answer."""
+
+    names: list[str] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "call-each-tool-once"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+        return self.model_copy(update={"names": [t.name for t in tools]})
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        asked = {m.name for m in messages if isinstance(m, ToolMessage)}
+        todo = [n for n in self.names if n not in asked]
+        if todo:
+            reply = AIMessage("", tool_calls=[call(todo[0], messages[0].text, f"c-{todo[0]}")])
+        else:
+            reply = AIMessage(f"(test model) {messages[-1].text}")
+        return ChatResult(generations=[ChatGeneration(message=reply)])
 
 
 def tool_graph(tool: Any) -> Any:
@@ -72,11 +95,11 @@ def test_per_parent_thread_remembers(fake: Any, spec: Any, pool: Any) -> None:
 
 def test_create_agent_uses_remote_tools(fake: Any, spec: Any, pool: Any) -> None:
     tools = [remote_tool(spec("echo", name="researcher"), pool=pool)]
-    agent = create_agent(ScriptedSupervisor(), tools, checkpointer=InMemorySaver())
+    agent = create_agent(CallEachToolOnce(), tools, checkpointer=InMemorySaver())
     out = agent.invoke({"messages": [HumanMessage("find it")]}, thread_config())
     kinds = [(type(m).__name__, m.text) for m in out["messages"]]
     assert kinds[2] == ("ToolMessage", "echo: find it")
-    assert kinds[-1] == ("AIMessage", "(scripted supervisor, no LLM) echo: find it")
+    assert kinds[-1] == ("AIMessage", "(test model) echo: find it")
 
 
 def test_remote_failure_reaches_the_agent_as_error(fake: Any, spec: Any, pool: Any) -> None:

@@ -3,6 +3,7 @@
 ``counter`` answers how many messages its thread holds, so a child that sees
 an abandoned branch of its parent says so. ``reviewer`` drafts a reply and
 pauses for approval, so there is remote state to inspect while it waits.
+``triage`` hands invoices over to its parent's ``billing`` node.
 """
 
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import interrupt
+
+from remote_graphs import handoff
 
 
 def count(state: MessagesState) -> dict[str, Any]:
@@ -45,4 +48,15 @@ reviewer = (
     .compile(name="reviewer")
 )
 
-GRAPHS = {"counter": counter, "reviewer": reviewer}
+
+def route(state: MessagesState) -> Any:
+    """Answer, or hand invoices over to the parent's billing node."""
+    request = state["messages"][-1].text
+    if "invoice" in request:
+        return handoff("billing", {"messages": [AIMessage("Over to billing.", name="triage")]})
+    return {"messages": [AIMessage(f"triage answered: {request}", name="triage")]}
+
+
+triage = StateGraph(MessagesState).add_node(route).add_edge(START, "route").compile(name="triage")
+
+GRAPHS = {"counter": counter, "reviewer": reviewer, "triage": triage}
