@@ -58,7 +58,13 @@ class StreamReader:
         if mode == "messages" and isinstance(data, list | tuple) and len(data) == 2:
             meta = dict(data[1]) if isinstance(data[1], Mapping) else {}
             meta["remote"] = self.request.remote
-            payload: Any = (to_message(data[0]), meta)
+            message = to_message(data[0])
+            for seen in self.request.parent.streamed:
+                seen.add(getattr(message, "id", None))
+            payload: Any = (message, meta)
+        elif mode == "tasks" and isinstance(data, Mapping):
+            # the server adds its run metadata to task events; a local subgraph has none
+            payload = {k: v for k, v in data.items() if k != "metadata"}
         elif mode == "updates" and isinstance(data, Mapping):
             payload = {
                 k: [Interrupt(**i) for i in v] if k == INTERRUPT else hydrate(v)

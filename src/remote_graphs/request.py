@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.pregel._messages import StreamMessagesHandler
 from langsmith.run_helpers import get_current_run_tree
 
 from remote_graphs import guard
@@ -55,6 +56,12 @@ class ParentCall:
     """The calling user's identity on a served parent."""
     configurable: Mapping[str, Any] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    streamed: tuple[set[Any], ...] = ()
+    """Message ids the parent's ``messages`` stream has emitted, one set per handler.
+
+    Relayed remote messages are added, so when the node returns them the parent
+    does not stream them a second time (as for a local subgraph's messages).
+    """
 
     @classmethod
     def from_config(cls, config: RunnableConfig | None) -> ParentCall:
@@ -76,6 +83,7 @@ class ParentCall:
             user=str(user) if user else None,
             configurable=conf,
             metadata=dict((config or {}).get("metadata") or {}),
+            streamed=_streamed_ids((config or {}).get("callbacks")),
         )
 
     @property
@@ -243,6 +251,11 @@ def build_request(
         task=parent.task_key(caller) if thread_id else None,
         checkpoint_id=checkpoint_id,
     )
+
+
+def _streamed_ids(callbacks: Any) -> tuple[set[Any], ...]:
+    handlers = getattr(callbacks, "handlers", None) or []
+    return tuple(h.seen for h in handlers if isinstance(h, StreamMessagesHandler))
 
 
 def _config_or_context(

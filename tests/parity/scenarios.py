@@ -131,10 +131,52 @@ def stream(make: Make) -> Any:
         ask("b"), cfg, stream_mode=["updates", "values"], subgraphs=True
     ):
         payload = plain(data)
-        if not ns and mode == "updates" and "count" in payload:
-            added = [m for m in payload["count"]["messages"] if m not in known]
-            payload = {"count": {"messages": [m for m in added if m != ("human", "b")]}}
+        if not ns and mode == "updates":
+            payload = _only_added(payload, [*known, ("human", "b")])
         seen.append(([n.split(":")[0] for n in ns], mode, payload))
+    return seen
+
+
+def _only_added(update: dict[str, Any], had: list[Any]) -> dict[str, Any]:
+    """Drop, from a node's update, messages the parent had (see ``stream``)."""
+    return {
+        node: {**body, "messages": [m for m in body["messages"] if m not in had]}
+        if isinstance(body, dict) and "messages" in body
+        else body
+        for node, body in update.items()
+    }
+
+
+def _summary(mode: str, data: Any) -> Any:
+    if mode == "messages":
+        message, meta = data
+        return (type(message).__name__, message.text, meta.get("langgraph_node"))
+    if mode == "tasks":
+        return (data.get("name"), sorted(k for k in data if k != "id"))
+    if mode == "checkpoints":
+        return (data["next"], sorted(data["values"]), data["metadata"].get("source"))
+    if mode == "debug":
+        return (data["type"], data["step"])
+    return plain(data)
+
+
+def stream_every_mode(make: Make) -> Any:
+    """Every stream mode with ``subgraphs=True``, tokens included, in order.
+
+    Documented difference: the remote's debug *checkpoint* events are not relayed
+    (an Agent Server takes every debug checkpoint it streams as the parent
+    thread's own), so the local child's are left out here too.
+    """
+    graph, cfg = make("talker", "talk"), thread_config()
+    modes = ["values", "updates", "messages", "custom", "tasks", "checkpoints", "debug"]
+    seen = []
+    for ns, mode, data in graph.stream(ask("hi"), cfg, stream_mode=modes, subgraphs=True):
+        if ns and mode == "debug" and data["type"] == "checkpoint":
+            continue
+        summary = _summary(mode, data)
+        if not ns and mode == "updates":
+            summary = _only_added(summary, [("human", "hi")])
+        seen.append(([n.split(":")[0] for n in ns], mode, summary))
     return seen
 
 
@@ -204,6 +246,7 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         replay,
         history,
         stream,
+        stream_every_mode,
         interrupt_and_resume,
         subgraph_state,
         subgraph_update_then_resume,

@@ -28,6 +28,7 @@ CROSSING = (
     "subgraph_state",
     "subgraph_update_then_resume",
     "subgraph_history",
+    "stream_every_mode",
 )
 
 

@@ -3,11 +3,13 @@
 ``counter`` answers how many messages its thread holds, so a child that sees
 an abandoned branch of its parent says so. ``reviewer`` drafts a reply and
 pauses for approval, so there is remote state to inspect while it waits.
-``triage`` hands invoices over to its parent's ``billing`` node.
+``triage`` hands invoices over to its parent's ``billing`` node. ``talker``
+answers through a chat model, so there are tokens to stream.
 """
 
 from typing import Any
 
+from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import interrupt
@@ -59,4 +61,13 @@ def route(state: MessagesState) -> Any:
 
 triage = StateGraph(MessagesState).add_node(route).add_edge(START, "route").compile(name="triage")
 
-GRAPHS = {"counter": counter, "reviewer": reviewer, "triage": triage}
+
+def talk(state: MessagesState) -> dict[str, Any]:
+    """Answer through a chat model, so its tokens stream."""
+    model = GenericFakeChatModel(messages=iter([AIMessage("tokens stream one by one")]))
+    return {"messages": [model.invoke(state["messages"])]}
+
+
+talker = StateGraph(MessagesState).add_node(talk).add_edge(START, "talk").compile(name="talker")
+
+GRAPHS = {"counter": counter, "reviewer": reviewer, "triage": triage, "talker": talker}
