@@ -5,6 +5,7 @@ import pytest
 from remote_graphs.clients import ClientPool
 from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.testing import FakeAgentServer
+from tests.remote_graphs.served.children import GRAPHS as CHILDREN
 from tests.sample_graphs.graphs import GRAPHS
 
 
@@ -31,3 +32,10 @@ def spec(fake: FakeAgentServer):  # type: ignore[no-untyped-def]
         return parse_remote({"name": name or graph, "url": fake.url, "graph_id": graph, **extra})
 
     return make
+
+
+@pytest.fixture(scope="module")
+def children() -> Iterator[FakeAgentServer]:
+    """The parity suite's child graphs (counting, reviewing, handing off) on a fake deployment."""
+    with FakeAgentServer(CHILDREN) as server:
+        yield server

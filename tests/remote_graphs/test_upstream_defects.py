@@ -125,3 +125,46 @@ def test_async_client_across_event_loops_bare_breaks_wrapped_works(
     tool = remote_tool(spec, pool=pool)
     assert asyncio.run(tool.ainvoke({"request": "a"})) == "echo: a"
     assert asyncio.run(tool.ainvoke({"request": "b"})) == "echo: b"
+
+
+def _counting_parent(node: Any) -> Any:
+    builder = StateGraph(MessagesState).add_node("count", node).add_edge(START, "count")
+    return builder.compile(checkpointer=InMemorySaver())
+
+
+def _turn_one(graph: Any, cfg: Any) -> Any:
+    return next(
+        s.config
+        for s in graph.get_state_history(cfg)
+        if not s.next and len(s.values["messages"]) == 2
+    )
+
+
+def test_a_fork_sees_the_abandoned_branch_bare_but_not_wrapped(children: Any, pool: Any) -> None:
+    def fork_answer(graph: Any) -> str:
+        cfg = thread_config()
+        graph.invoke({"messages": [HumanMessage("a")]}, cfg)
+        graph.invoke({"messages": [HumanMessage("b")]}, cfg)
+        out = graph.invoke({"messages": [HumanMessage("x")]}, _turn_one(graph, cfg))
+        return str(out["messages"][-1].content)
+
+    bare = _counting_parent(RemoteGraph("counter", url=children.url, name="count"))
+    assert fork_answer(bare) == "seen 5: x"  # the remote thread kept the abandoned "b" turn
+    remote = {"name": "counter", "url": children.url, "graph_id": "counter"}
+    wrapped = _counting_parent(remote_node(remote, name="count", pool=pool))
+    assert fork_answer(wrapped) == "seen 3: x"
+
+
+def test_subgraph_state_is_missing_bare_but_shown_wrapped(children: Any, pool: Any) -> None:
+    ask = {"messages": [HumanMessage("hi")]}
+    bare = _counting_parent(RemoteGraph("reviewer", url=children.url, name="count"))
+    cfg = thread_config()
+    bare.invoke(ask, cfg)
+    with pytest.raises(TypeError):  # it asks the remote for the parent's own thread
+        bare.get_state(cfg, subgraphs=True)
+    remote = {"name": "reviewer", "url": children.url, "graph_id": "reviewer"}
+    wrapped = _counting_parent(remote_node(remote, name="count", pool=pool))
+    cfg = thread_config()
+    wrapped.invoke(ask, cfg)
+    sub = wrapped.get_state(cfg, subgraphs=True).tasks[0].state
+    assert sub.values["draft"] == "draft for hi" and sub.next == ("review",)
