@@ -112,6 +112,8 @@ def test_session_server_serves_the_sample_graphs(real_agent_server: DevServer) -
         "nested",
         "chatty",
         "slow",
+        "filtered",
+        "nested_asker",
     }
     assert (real_agent_server.cwd / ".langgraph_api").is_dir()
     assert real_agent_server.log_path.is_file()

@@ -2,7 +2,8 @@
 
 Each exercises one part of the wire protocol: plain values, messages, an
 interrupt and its resume, a failure, nested subgraphs, token streaming with a
-custom writer, and a slow run.
+custom writer, a slow run, input and output schemas narrower than the state,
+and an interrupt inside a subgraph.
 """
 
 from __future__ import annotations
@@ -123,6 +124,55 @@ def wait(state: SlowState) -> dict[str, Any]:
 
 slow = StateGraph(SlowState).add_node(wait).add_edge(START, "wait").compile(name="slow")
 
+
+class FilteredInput(TypedDict):
+    question: str
+
+
+class FilteredOutput(TypedDict):
+    answer: str
+
+
+class FilteredState(FilteredInput, FilteredOutput, total=False):
+    notes: Annotated[list[str], operator.add]
+
+
+def take_notes(state: FilteredState) -> dict[str, Any]:
+    """Write only a key outside the output schema (its update is hidden from callers)."""
+    return {"notes": [f"asked: {state['question']}"]}
+
+
+def conclude(state: FilteredState) -> dict[str, Any]:
+    """Write the one key the output schema shows."""
+    return {"answer": f"{len(state['notes'])} note(s) on {state['question']}"}
+
+
+filtered = (
+    StateGraph(FilteredState, input_schema=FilteredInput, output_schema=FilteredOutput)
+    .add_node(take_notes)
+    .add_node(conclude)
+    .add_edge(START, "take_notes")
+    .add_edge("take_notes", "conclude")
+    .compile()  # unnamed ("LangGraph"): the server names it after its graph id
+)
+
+_inner_asker = StateGraph(AskState).add_node(ask).add_edge(START, "ask").compile(name="inner")
+
+
+def prepare(state: AskState) -> dict[str, Any]:
+    """Set the question the subgraph asks."""
+    return {"question": state.get("question") or "approve?"}
+
+
+nested_asker = (
+    StateGraph(AskState)
+    .add_node(prepare)
+    .add_node("inner", _inner_asker)
+    .add_edge(START, "prepare")
+    .add_edge("prepare", "inner")
+    .compile(name="nested_asker")
+)
+
 GRAPHS = {
     "echo": echo,
     "asker": asker,
@@ -130,4 +180,6 @@ GRAPHS = {
     "nested": nested,
     "chatty": chatty,
     "slow": slow,
+    "filtered": filtered,
+    "nested_asker": nested_asker,
 }

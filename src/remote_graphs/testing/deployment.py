@@ -21,6 +21,7 @@ from langgraph.errors import InvalidUpdateError
 from langgraph.pregel import Pregel
 
 from remote_graphs.testing.assistants import Assistants
+from remote_graphs.testing.checkpointer import ServerCheckpointer
 from remote_graphs.testing.errors import ApiError
 from remote_graphs.testing.loop import LoopThread
 from remote_graphs.testing.records import RequestLog
@@ -48,6 +49,24 @@ _NO_GRAPH_DETAIL: Final = (
 _INVALID_THREAD_ID: Final = "Invalid thread ID: must be a UUID"
 
 
+def _thread_config(request: RunRequest, current: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a thread's config once a run starts on it, merged as the server does.
+
+    The run's own config (tags, metadata...) is kept on the thread, but its
+    ``configurable`` is not: only the assistant's and the thread's are.
+    """
+    assistant_config = mapping_or_empty(request.assistant.get("config"))
+    return {
+        **assistant_config,
+        **current,
+        **request.user_config,
+        "configurable": {
+            **mapping_or_empty(assistant_config.get("configurable")),
+            **mapping_or_empty(current.get("configurable")),
+        },
+    }
+
+
 class Deployment:
     """The state behind one fake Agent Server.
 
@@ -66,7 +85,9 @@ class Deployment:
         api_url: Callable[[], str],
         checkpointer: BaseCheckpointSaver[Any] | None = None,
     ) -> None:
-        self.saver = checkpointer if checkpointer is not None else InMemorySaver()
+        self.saver = ServerCheckpointer(
+            checkpointer if checkpointer is not None else InMemorySaver()
+        )
         self.graphs: dict[str, Pregel[Any, Any, Any, Any]] = {
             gid: graph.copy(update={"checkpointer": self.saver}) for gid, graph in graphs.items()
         }
@@ -84,6 +105,7 @@ class Deployment:
             },
             saver=self.saver,
             threads=self.threads,
+            runs=self.runs,
             lock=self.lock,
             log=log,
             api_url=api_url,
@@ -229,7 +251,7 @@ class Deployment:
             )
         except InvalidUpdateError as exc:
             raise ApiError(400, str(exc)) from None
-        self.loop.call(self.executor.sync_thread(thread["thread_id"], None))
+        self.loop.call(self.executor.sync_thread(thread["thread_id"]))
         return written_checkpoint_to_wire(new_config)
 
     # -- runs ------------------------------------------------------------------
@@ -296,6 +318,7 @@ class Deployment:
             if request.if_not_exists != "create":
                 raise ApiError(404, "Thread or assistant not found.")
             thread = self._new_thread(thread_id, request.new_thread_metadata())
+            thread["config"] = _thread_config(request, {})
         inflight = [r for r in self.runs.values() if r.thread_id == thread_id and r.active]
         if inflight and request.multitask == "reject":
             raise ApiError(
@@ -310,6 +333,8 @@ class Deployment:
                 "graph_id": request.graph_id,
                 "assistant_id": request.assistant_id,
             }
+            if existed:
+                thread["config"] = _thread_config(request, thread["config"])
             thread["updated_at"] = iso_now()
         return (dict(thread["metadata"]) if existed else {}), inflight
 

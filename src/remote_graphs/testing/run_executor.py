@@ -18,13 +18,18 @@ from typing import Any, Final
 import langgraph.version
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.pregel import Pregel
-from langgraph.types import StateSnapshot
 
 from remote_graphs.testing.loop import LoopThread
 from remote_graphs.testing.records import RequestLog, RunRecord
 from remote_graphs.testing.run_request import map_command
-from remote_graphs.testing.runs import EventTranslator, RunResult, RunState
-from remote_graphs.testing.state_wire import task_interrupts
+from remote_graphs.testing.runs import (
+    CheckpointTracker,
+    EventTranslator,
+    RunResult,
+    RunState,
+    debug_chunk,
+)
+from remote_graphs.testing.state_wire import interrupt_to_wire
 from remote_graphs.testing.wire import error_payload, iso_now, to_jsonable
 
 __all__ = ["API_VERSION", "RunExecutor", "thread_graph"]
@@ -43,19 +48,44 @@ def thread_graph(graphs: Mapping[str, Graph], thread: Mapping[str, Any]) -> Grap
     return graphs.get(gid) if isinstance(gid, str) else None
 
 
-def _status_after_run(
-    state: StateSnapshot | None,
-    interrupts: Mapping[str, Any],
+def _apply_checkpoint(
+    thread: dict[str, Any],
+    checkpoint: Mapping[str, Any] | None,
     error: dict[str, Any] | None,
     *,
-    cancelled: bool,
-) -> str:
-    """Return a thread's status once a run (or a state update) is over."""
-    if error is not None:
-        return "interrupted" if cancelled else "error"
-    if state is not None and (state.next or interrupts):
-        return "interrupted"
-    return "idle"
+    user_interrupt: bool,
+    busy: bool,
+) -> None:
+    """Update a thread record from a run's last checkpoint, like ``set_joint_status``.
+
+    Without a checkpoint the thread keeps its values and interrupts; a cancelled
+    run (``user_interrupt``) is not an error, so its thread is idle or
+    interrupted depending on whether nodes are left to run.
+    """
+    has_next = bool(checkpoint and checkpoint["next"])
+    if error is not None and not user_interrupt:
+        status = "error"
+    elif has_next:
+        status = "interrupted"
+    else:
+        status = "idle"
+    now = iso_now()
+    update: dict[str, Any] = {
+        "updated_at": now,
+        "state_updated_at": now,
+        "status": "busy" if busy else status,
+        "error": error,
+    }
+    if checkpoint is not None:
+        update["values"] = to_jsonable(checkpoint["values"])
+        update["interrupts"] = to_jsonable(
+            {
+                task["id"]: [interrupt_to_wire(i) for i in task["interrupts"]]
+                for task in checkpoint["tasks"]
+                if task.get("interrupts")
+            }
+        )
+    thread.update(update)
 
 
 class RunExecutor:
@@ -67,6 +97,7 @@ class RunExecutor:
             stateless runs (which write no checkpoints on the server).
         saver: The checkpointer, to delete a stateless run's thread.
         threads: The deployment's thread records (shared, guarded by ``lock``).
+        runs: The deployment's runs (shared, guarded by ``lock``).
         lock: The deployment's lock.
         log: Where started runs are recorded.
         api_url: Returns the server URL, reported as ``langgraph_api_url``.
@@ -80,6 +111,7 @@ class RunExecutor:
         stateless_graphs: Mapping[str, Graph],
         saver: BaseCheckpointSaver[Any],
         threads: dict[str, dict[str, Any]],
+        runs: Mapping[str, RunState],
         lock: threading.RLock,
         log: RequestLog,
         api_url: Callable[[], str],
@@ -89,6 +121,7 @@ class RunExecutor:
         self._stateless_graphs = stateless_graphs
         self._saver = saver
         self._threads = threads
+        self._runs = runs
         self._lock = lock
         self._log = log
         self._api_url = api_url
@@ -136,13 +169,14 @@ class RunExecutor:
         lock = self._thread_locks.setdefault(run.thread_id, asyncio.Lock())
         translator = EventTranslator(run.stream_mode, run.subgraphs)
         result = RunResult()
+        tracker = CheckpointTracker()
         status = "success"
         error: dict[str, Any] | None = None
         try:
             async with lock:
                 self._start(run)
                 try:
-                    await self._stream_graph(run, translator, result)
+                    await self._stream_graph(run, translator, result, tracker)
                 except asyncio.CancelledError:
                     status = "interrupted"
                     error = {"error": "UserInterrupt", "message": _CANCEL_MESSAGE}
@@ -154,7 +188,11 @@ class RunExecutor:
                 # The graph is done: as on the server, a cancel arriving now (say a client
                 # that drops the stream after the last event) no longer changes the outcome.
                 self._tasks.pop(run.run_id, None)
-                await self.sync_thread(run.thread_id, error, cancelled=status == "interrupted")
+                if not run.temporary:
+                    checkpoint = tracker.checkpoint
+                    if checkpoint is None and status == "success":
+                        checkpoint = await self._latest_checkpoint(run.thread_id)
+                    self._finish_thread(run, checkpoint, error, user_interrupt=status != "error")
         except asyncio.CancelledError:  # cancelled while waiting for the thread lock
             status = "interrupted"
         finally:
@@ -198,9 +236,18 @@ class RunExecutor:
                 thread["status"] = "busy"
 
     async def _stream_graph(
-        self, run: RunState, translator: EventTranslator, result: RunResult
+        self,
+        run: RunState,
+        translator: EventTranslator,
+        result: RunResult,
+        tracker: CheckpointTracker,
     ) -> None:
-        """Drive ``graph.astream`` and publish the translated events."""
+        """Drive ``graph.astream`` and publish the translated events.
+
+        Like the server, only the graph's output channels are streamed as
+        ``values`` (and ``updates`` keep only their writes to them), and
+        ``debug`` is always requested so the last checkpoint can be tracked.
+        """
         graph = (self._stateless_graphs if run.temporary else self._graphs)[run.graph_id]
         config = {**run.config, "run_id": uuid.UUID(run.run_id)}
         config["metadata"] = {
@@ -215,6 +262,7 @@ class RunExecutor:
             graph_input,
             config,
             stream_mode=translator.graph_modes(),
+            output_keys=graph.output_channels,
             subgraphs=run.subgraphs,
             interrupt_before=run.interrupt_before,
             interrupt_after=run.interrupt_after,
@@ -223,41 +271,60 @@ class RunExecutor:
             durability=None if run.temporary else run.durability,
         ):
             ns, mode, chunk = part if run.subgraphs else ((), *part)
+            if mode == "debug":
+                chunk = debug_chunk(chunk)
+                tracker.observe(chunk)
             for event, data in translator.translate(ns, mode, chunk):
                 if not ns:
                     result.absorb(event, data)
                 run.publish(event, data)
 
-    async def sync_thread(
-        self, thread_id: str, error: dict[str, Any] | None, *, cancelled: bool = False
-    ) -> None:
-        """Copy the latest checkpoint into the thread record and set its status."""
+    async def _latest_checkpoint(self, thread_id: str) -> dict[str, Any] | None:
+        """Return the thread's latest state in checkpoint form (no checkpoint was streamed)."""
         with self._lock:
             thread = self._threads.get(thread_id)
-        if thread is None:
-            return
-        graph = thread_graph(self._graphs, thread)
-        state = None
-        if graph is not None:
-            state = await graph.aget_state(
-                {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
-            )
-        interrupts = task_interrupts(state)
-        now = iso_now()
+        graph = thread_graph(self._graphs, thread) if thread is not None else None
+        if graph is None:
+            return None
+        state = await graph.aget_state(
+            {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+        )
+        return {
+            "values": state.values,
+            "next": list(state.next),
+            "tasks": [{"id": t.id, "interrupts": list(t.interrupts)} for t in state.tasks],
+        }
+
+    def _finish_thread(
+        self,
+        run: RunState,
+        checkpoint: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+        *,
+        user_interrupt: bool,
+    ) -> None:
+        """Set a thread's status, values and interrupts after one of its runs ended."""
         with self._lock:
-            thread.update(
-                {
-                    "updated_at": now,
-                    "state_updated_at": now,
-                    "status": _status_after_run(state, interrupts, error, cancelled=cancelled),
-                    "config": {"configurable": {}},
-                    "values": to_jsonable(state.values)
-                    if state is not None and state.created_at
-                    else thread["values"],
-                    "error": error,
-                    "interrupts": to_jsonable(interrupts),
-                }
-            )
+            thread = self._threads.get(run.thread_id)
+            if thread is None:
+                return
+            others = any(r is not run and r.active for r in self._runs_of_thread(run.thread_id))
+            thread["metadata"]["graph_id"] = run.graph_id
+            _apply_checkpoint(thread, checkpoint, error, user_interrupt=user_interrupt, busy=others)
+
+    async def sync_thread(self, thread_id: str) -> None:
+        """Copy the thread's latest state into its record (after a state update)."""
+        checkpoint = await self._latest_checkpoint(thread_id)
+        with self._lock:
+            thread = self._threads.get(thread_id)
+            if thread is None:
+                return
+            others = any(r.active for r in self._runs_of_thread(thread_id))
+            _apply_checkpoint(thread, checkpoint, None, user_interrupt=False, busy=others)
+
+    def _runs_of_thread(self, thread_id: str) -> list[RunState]:
+        """Return the runs of one thread (caller holds the lock)."""
+        return [r for r in self._runs.values() if r.thread_id == thread_id]
 
     def _drop_thread(self, thread_id: str) -> None:
         """Delete a temporary thread and its checkpoints after a stateless run."""

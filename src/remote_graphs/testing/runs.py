@@ -24,9 +24,11 @@ from remote_graphs.testing.wire import iso_now, json_dumps, sse_event, to_jsonab
 __all__ = [
     "ABORT",
     "END",
+    "CheckpointTracker",
     "EventTranslator",
     "RunResult",
     "RunState",
+    "debug_chunk",
     "runnable_config_to_checkpoint",
 ]
 
@@ -56,6 +58,13 @@ def runnable_config_to_checkpoint(config: Any) -> dict[str, Any] | None:
     return checkpoint
 
 
+def debug_chunk(chunk: Any) -> Any:
+    """Give a ``debug`` checkpoint chunk the server's ``checkpoint`` fields."""
+    if isinstance(chunk, dict) and chunk.get("type") == "checkpoint":
+        return {**chunk, "payload": _debug_checkpoint(chunk["payload"])}
+    return chunk
+
+
 def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
     """Add ``checkpoint``/``parent_checkpoint`` to a debug checkpoint payload."""
     tasks = []
@@ -73,6 +82,32 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class CheckpointTracker:
+    """Keep the last checkpoint a run streamed, as the server's worker does.
+
+    When the run ends, the server copies this checkpoint's values, next nodes
+    and interrupts into the thread record. With ``stream_subgraphs`` the last
+    checkpoint can be a subgraph's, and the thread then shows the subgraph's
+    state: callers see exactly that on the real server.
+    """
+
+    def __init__(self) -> None:
+        self.checkpoint: dict[str, Any] | None = None
+
+    def observe(self, chunk: Any) -> None:
+        """Take note of one (already translated) ``debug`` chunk."""
+        if not isinstance(chunk, dict):
+            return
+        if chunk.get("type") == "checkpoint":
+            self.checkpoint = chunk["payload"]
+        elif chunk.get("type") == "task_result" and self.checkpoint is not None:
+            result = chunk["payload"]
+            for task in self.checkpoint["tasks"]:
+                if task["id"] == result["id"]:
+                    task.update(result)
+                    break
+
+
 class EventTranslator:
     """Map ``graph.astream`` output to ``(event name, data)`` pairs.
 
@@ -87,8 +122,8 @@ class EventTranslator:
         self._messages: dict[str | None, BaseMessage] = {}
 
     def graph_modes(self) -> list[str]:
-        """Return the ``stream_mode`` list to pass to the graph."""
-        modes = set(self.requested) - {"events"}
+        """Return the ``stream_mode`` list to pass to the graph (``debug`` always)."""
+        modes = (set(self.requested) - {"events"}) | {"debug"}
         if "messages-tuple" in modes:
             modes.discard("messages-tuple")
             modes.add("messages")
@@ -97,8 +132,6 @@ class EventTranslator:
     def translate(self, ns: Sequence[str], mode: str, chunk: Any) -> list[tuple[str, Any]]:
         """Translate one stream chunk into zero or more wire events."""
         suffix = "|" + "|".join(ns) if self.subgraphs and ns else ""
-        if mode == "debug" and isinstance(chunk, dict) and chunk.get("type") == "checkpoint":
-            chunk = {**chunk, "payload": _debug_checkpoint(chunk["payload"])}
         if mode == "messages":
             if "messages-tuple" in self.requested:
                 return [("messages" + suffix, list(chunk))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from langgraph.types import StateSnapshot
+from langgraph.types import Interrupt, StateSnapshot
 
 from remote_graphs.testing.runs import runnable_config_to_checkpoint
 
@@ -41,9 +41,11 @@ EMPTY_THREAD_STATE: Final[dict[str, Any]] = {
 
 
 def interrupt_to_wire(interrupt: Any) -> dict[str, Any]:
-    """Return an interrupt as ``{"id", "value"}`` (state and thread form)."""
+    """Return an interrupt (object or dict) as ``{"id", "value"}`` (state and thread form)."""
+    if isinstance(interrupt, dict):
+        interrupt = Interrupt(**interrupt)
     patched = {"id": interrupt.id, "value": interrupt.value}
-    if getattr(interrupt, "response_schema", None) is not None:
+    if interrupt.response_schema is not None:
         patched["response_schema"] = interrupt.response_schema
     return patched
 
