@@ -1,38 +1,53 @@
-"""The researcher deployment: answer a question with passages from the bundled notes.
+"""The researcher deployment: answer a question with the best-matching lines of its notes.
 
-Input and output are ``MessagesState``: the last human message is the query, and the
-answer is one ``AIMessage`` named ``researcher`` that lists the findings with their
-sources (the format of ``example_agents.findings``).
+It shows the plainest kind of remote: one node, no model, messages in and out.
+The orchestrator fans questions out to it in parallel, one remote thread per
+question. Replace the search with your own retrieval.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from example_agents.conversation import current_turn
-from example_agents.findings import format_findings
-from example_agents.search import default_index
-
 NAME = "researcher"
-COLLECTION = "the notes on renewable energy"
+NOTES = Path(__file__).with_name("notes.txt")
+MOST = 3
+COMMON = {"what", "which", "much", "many", "their", "they", "does", "have", "with", "about", "from"}
 
 
-def search(state: MessagesState) -> dict[str, Any]:
-    """Rank the notes' passages against the latest question, so others can cite them."""
-    query = current_turn(state["messages"]).request
-    if not query:
-        text = f"Ask me a question and I will search {COLLECTION}."
-    else:
-        text = format_findings(query, default_index().search(query), collection=COLLECTION)
+@cache
+def notes() -> list[str]:
+    """Return the bundled notes, one finding per line."""
+    return [line for line in NOTES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def words(text: str) -> set[str]:
+    """Return the words of ``text`` that say what it is about, without plural endings."""
+    return {w.removesuffix("s") for w in re.findall(r"[a-z]{4,}", text.lower())} - COMMON
+
+
+def search(question: str) -> list[str]:
+    """Return the notes that share the most words with ``question``, best first."""
+    asked = words(question)
+    ranked = sorted(notes(), key=lambda note: -len(asked & words(note)))
+    return [note for note in ranked[:MOST] if asked & words(note)]
+
+
+def answer(state: MessagesState) -> dict[str, Any]:
+    """Answer the latest question with what the notes say about it."""
+    question = next(
+        (m.text for m in reversed(state["messages"]) if isinstance(m, HumanMessage)), ""
+    )
+    found = search(question)
+    text = "\n".join(f"- {line}" for line in found) if found else "No notes match this question."
     return {"messages": [AIMessage(text, name=NAME)]}
 
 
-builder = StateGraph(MessagesState)
-builder.add_node(search)
-builder.add_edge(START, "search")
-
-graph = builder.compile(name=NAME)
+graph = StateGraph(MessagesState).add_node(answer).add_edge(START, "answer").compile(name=NAME)
 """Compiled without a checkpointer: the Agent Server supplies one."""

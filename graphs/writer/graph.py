@@ -1,15 +1,10 @@
-"""The writer deployment: draft the final answer, then wait for a human to approve it.
+"""The writer deployment: draft the answer, streaming its tokens, then ask a human to approve it.
 
-Input and output are ``MessagesState``. ``write_draft`` composes the answer from the
-request and the other agents' messages through a chat model (a scripted one here), so
-its tokens stream like a real model's; the draft is kept in the state, apart from the
-messages. ``ask_approval`` then pauses with ``interrupt()`` and the value
-``{"question": "Approve this answer?", "draft": "<text>"}``. Because the draft was
-saved before the pause, resuming runs only ``ask_approval``: the draft is not
-recomputed. Resumed with an approval (``True``, ``"yes"``, ``{"approved": true}``) it
-adds the draft as an ``AIMessage`` named ``writer``; with a rejection (``False``,
-``"no"``, ``{"approved": false, "feedback": "..."}``) it adds a message saying the
-draft was rejected, with the feedback.
+It shows two things a remote can do: stream a chat model's tokens (the
+orchestrator relays them), and pause with ``interrupt()`` until a human
+answers. The draft is saved before the pause, so resuming does not rewrite it.
+The interrupt says which answers it accepts; an answer it cannot read asks
+again, with the reason, instead of counting as a rejection.
 """
 
 from __future__ import annotations
@@ -18,37 +13,64 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, SystemMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from example_agents.approval import approval_request, parse_approval, rejection_text
-from example_agents.scripted_model import ScriptedChatModel
-from example_agents.writing import WRITER_PROMPT, draft_from_messages
+from orchestrator.model import load_chat_model, model_spec
 
 NAME = "writer"
-
-model = ScriptedChatModel(script=draft_from_messages, model_name="scripted-writer")
-"""The chat model that writes; replace it with ``init_chat_model(...)`` for a real one."""
+PROMPT = "You are the writer. Answer the request from what the other agents reported."
+APPROVAL = {
+    "question": "Approve this answer?",
+    "accepts": {
+        "approved": "true publishes the draft, false rejects it",
+        "feedback": "optional: what to change, when rejecting",
+    },
+    "examples": [{"approved": True}, {"approved": False, "feedback": "Cite your sources."}],
+}
 
 
 class WriterState(MessagesState, total=False):
-    """The conversation, plus the draft waiting for approval."""
+    """The conversation, the draft waiting for approval, and why the last answer was unreadable."""
 
-    draft: AIMessage
+    draft: str
+    error: str
 
 
-def write_draft(state: WriterState) -> dict[str, Any]:
-    """Compose the answer through the chat model, so that its tokens stream."""
-    message = model.invoke([SystemMessage(WRITER_PROMPT), *state["messages"]])
-    return {"draft": message.model_copy(update={"name": NAME})}
+async def write_draft(state: WriterState, runtime: Runtime[Any]) -> dict[str, Any]:
+    """Draft the answer through the run's chat model, so its tokens stream."""
+    model = load_chat_model(model_spec(runtime.context))
+    reply = await model.ainvoke([SystemMessage(PROMPT), *state["messages"]])
+    return {"draft": reply.text, "error": ""}
+
+
+def read_answer(answer: Any) -> tuple[bool, str]:
+    """Return (approved, feedback) from a resume value; raise ValueError saying what is wrong."""
+    if isinstance(answer, bool):
+        return answer, ""
+    if isinstance(answer, dict) and isinstance(answer.get("approved"), bool):
+        feedback = answer.get("feedback", "")
+        if isinstance(feedback, str) and set(answer) <= {"approved", "feedback"}:
+            return answer["approved"], feedback.strip()
+    raise ValueError(
+        f'expected {{"approved": true|false, "feedback"?: "..."}}, got {answer!r:.200}'
+    )
 
 
 def ask_approval(state: WriterState) -> dict[str, Any]:
-    """Pause for a human's decision, then publish the draft or report the rejection."""
-    draft = state["draft"]
-    decision = parse_approval(interrupt(approval_request(draft.text)))
-    if decision.approved:
-        return {"messages": [draft]}
-    return {"messages": [AIMessage(rejection_text(decision.feedback), name=NAME)]}
+    """Pause for a human's decision, then publish the draft or say it was rejected."""
+    error = {"error": state["error"]} if state.get("error") else {}
+    try:
+        approved, feedback = read_answer(interrupt({**APPROVAL, "draft": state["draft"], **error}))
+    except ValueError as exc:
+        return {"error": str(exc)}
+    text = state["draft"] if approved else f"The draft was rejected. Feedback: {feedback or '-'}"
+    return {"messages": [AIMessage(text, name=NAME)], "error": ""}
+
+
+def route_answer(state: WriterState) -> str:
+    """Ask again while the answer could not be read."""
+    return "ask_approval" if state.get("error") else END
 
 
 builder = StateGraph(WriterState, input_schema=MessagesState, output_schema=MessagesState)
@@ -56,7 +78,7 @@ builder.add_node(write_draft)
 builder.add_node(ask_approval)
 builder.add_edge(START, "write_draft")
 builder.add_edge("write_draft", "ask_approval")
-builder.add_edge("ask_approval", END)
+builder.add_conditional_edges("ask_approval", route_answer, ["ask_approval", END])
 
 graph = builder.compile(name=NAME)
 """Compiled without a checkpointer: the Agent Server supplies one."""

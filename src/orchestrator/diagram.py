@@ -1,4 +1,4 @@
-"""The README's picture of the orchestrator, generated from the compiled graph.
+"""The README's picture of the first graph ``langgraph.json`` serves, generated from its code.
 
     python -m orchestrator.diagram --write   # refresh README.md
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
+from orchestrator.loader import ROOT, graph_ids, load_graph
 from remote_graphs.node import RemoteNode
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT / "README.md"
 START, END = "<!-- graph:start -->", "<!-- graph:end -->"
 
 
@@ -48,17 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     """Print the diagram, or write it into the README with ``--write``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update README.md in place")
+    parser.add_argument("--graph", help="graph id in langgraph.json (default: the first)")
     args = parser.parse_args(argv)
-    from graphs.orchestrator import graph
-
-    block = readme_block(graph)
+    block = readme_block(load_graph(args.graph or graph_ids()[0]))
     if not args.write:
         sys.stdout.write(block + "\n")
         return 0
     text = README.read_text(encoding="utf-8")
     old = current_block(text)
     if not old:
-        raise SystemExit(f"{README} has no {START} ... {END} markers")
+        raise SystemExit(f"{README.name} has no {START} ... {END} markers")
     README.write_text(text.replace(old, block), encoding="utf-8")
     return 0
 

@@ -1,91 +1,136 @@
-"""Chat model choice: ``init_chat_model`` for real providers, a scripted model offline.
+"""Pick the chat model per run: ``provider:model`` through ``init_chat_model``, or ``scripted``.
 
-The scripted model is what ``make run`` and the tests use: it needs no API key
-and no network, and it says plainly in every answer that it is scripted. As a
-supervisor it calls the remote tools in a fixed order (researcher, analyst,
-writer) and then reports the writer's answer.
+``scripted`` needs no API key and no network, and every answer says it is
+scripted. It behaves like a real model where the graphs can tell: its answers
+stream token by token, and given tools it calls each of them once, in order,
+with arguments taken from the conversation, then reports what the last said.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import difflib
+import importlib.util
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain.chat_models import base as chat_models
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from remote_graphs import ConfigError
 
 SCRIPTED = "scripted"
-TOOL_ORDER = ("researcher", "analyst", "writer")
+_TOKEN = re.compile(r"\s*\S+")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 
 
-class ScriptedSupervisor(BaseChatModel):
-    """A deterministic stand-in for a tool-calling chat model, for offline runs and tests."""
+class ScriptedChatModel(BaseChatModel):
+    """A deterministic chat model for offline runs and tests (see the module docstring)."""
 
-    tool_names: tuple[str, ...] = ()
+    tools: list[dict[str, Any]] = []
 
     @property
     def _llm_type(self) -> str:
-        return "scripted-supervisor"
+        return SCRIPTED
 
     def bind_tools(
         self,
         tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
-        *,
-        tool_choice: str | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Remember which tools exist; the script only calls those."""
-        names = tuple(t.name for t in tools if isinstance(t, BaseTool))
-        return self.model_copy(update={"tool_names": names})
+        """Remember the tools and their argument schemas; the script calls each in turn."""
+        return self.model_copy(update={"tools": [convert_to_openai_tool(t) for t in tools]})
 
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
+    def _generate(self, messages: list[BaseMessage], *_: Any, **__: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._reply(messages))])
 
-    def _next(self, messages: list[BaseMessage]) -> AIMessage:
-        request = next((m.text for m in reversed(messages) if isinstance(m, HumanMessage)), "")
-        answered = {m.name for m in messages if isinstance(m, ToolMessage)}
-        for step, name in enumerate(n for n in TOOL_ORDER if n in self.tool_names):
-            if name not in answered:
+    def _stream(
+        self, messages: list[BaseMessage], *_: Any, **__: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        reply = self._reply(messages)
+        calls = [
+            tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
+            for i, c in enumerate(reply.tool_calls)
+        ]
+        if calls:
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=calls))
+        for token in _TOKEN.findall(reply.text):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+
+    def _reply(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
+        request = messages[start].text if start >= 0 else ""
+        turn = messages[start + 1 :]
+        called = {c["name"] for m in turn if isinstance(m, AIMessage) for c in m.tool_calls}
+        notes = [m.text for m in turn if m.text]
+        results = [m.text for m in turn if isinstance(m, ToolMessage)]
+        for tool in (t["function"] for t in self.tools):
+            if tool["name"] not in called:
+                args = _arguments(tool.get("parameters", {}), request, notes)
+                call_id = f"call-{len(messages)}-{tool['name']}"
                 return AIMessage(
-                    "",
-                    tool_calls=[
-                        {
-                            "name": name,
-                            "args": {"request": _ask(name, request, messages)},
-                            "id": f"scripted-{name}-{len(messages)}-{step}",
-                        }
-                    ],
+                    "", tool_calls=[{"name": tool["name"], "args": args, "id": call_id}]
                 )
-        last = next((m for m in reversed(messages) if isinstance(m, ToolMessage)), None)
-        body = last.text if last is not None else "I have no tools to ask."
-        return AIMessage(f"(scripted supervisor, no LLM) {body}")
+        if results:
+            return AIMessage(f"({SCRIPTED} model) {results[-1]}")
+        body = "".join(f"\n\n{note}" for note in notes)
+        return AIMessage(f'({SCRIPTED} model) Answer to "{request}":{body}')
 
 
-def _ask(tool: str, request: str, messages: Sequence[BaseMessage]) -> str:
-    if tool == "researcher":
-        return request
-    notes = "\n\n".join(m.text for m in messages if isinstance(m, ToolMessage))
-    return f"{request}\n\nWhat the other agents reported:\n{notes}"
+def _arguments(schema: Mapping[str, Any], request: str, notes: Sequence[str]) -> dict[str, Any]:
+    """Fill each argument from the turn: text gets the request and what was said since."""
+    text = request + "".join(f"\n\n{note}" for note in notes)
+    numbers = [float(n) for n in _NUMBER.findall(text)]
+    fill = {"string": text, "array": numbers, "number": (numbers or [0.0])[0]}
+    properties = schema.get("properties", {})
+    return {name: fill[p["type"]] for name, p in properties.items() if p.get("type") in fill}
 
 
-def load_chat_model(spec: str) -> BaseChatModel:
-    """Return the chat model for ``spec``: ``scripted`` or ``provider:model``."""
+def model_spec(context: object) -> str:
+    """Return the model a run's context names (``model`` field or key), else $MODEL or scripted."""
+    value = context.get("model") if isinstance(context, Mapping) else getattr(context, "model", "")
+    return str(value or os.environ.get("MODEL") or SCRIPTED)
+
+
+def require_model(spec: str) -> None:
+    """Refuse a model that cannot be loaded, in one line that says how to fix it."""
     if spec.strip().lower() == SCRIPTED:
-        return ScriptedSupervisor()
-    from langchain.chat_models import init_chat_model
-
-    if ":" not in spec:
-        raise ValueError(
-            f"model {spec!r} must be 'scripted' or 'provider:model' (e.g. 'openai:gpt-4.1-mini')"
+        return
+    provider, sep, name = spec.partition(":")
+    if not sep or not name:
+        raise ConfigError(
+            f"model {spec!r}: write 'scripted' or 'provider:model', e.g. 'openai:gpt-4.1-mini'"
         )
-    return init_chat_model(spec)
+    providers = chat_models._BUILTIN_PROVIDERS
+    if provider not in providers:
+        close = difflib.get_close_matches(provider, providers, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(providers))}"
+        raise ConfigError(f"model {spec!r}: unknown provider {provider!r}; {hint}")
+    package = providers[provider][0].split(".")[0]
+    if importlib.util.find_spec(package) is None:
+        pkg = package.replace("_", "-")
+        raise ConfigError(f"model {spec!r} needs the package {pkg}: add it with `uv add {pkg}`")
+
+
+@cache
+def load_chat_model(spec: str) -> BaseChatModel:
+    """Return the chat model for ``spec``, ``scripted`` or ``provider:model``, built once."""
+    require_model(spec)
+    if spec.strip().lower() == SCRIPTED:
+        return ScriptedChatModel()
+    return chat_models.init_chat_model(spec)

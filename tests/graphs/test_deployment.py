@@ -1,4 +1,4 @@
-"""The orchestrator as it is deployed: served by a real `langgraph dev` with auth and SQLite."""
+"""The root deployment served by a real `langgraph dev`: owner-scoped threads, SQLite restarts."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -31,7 +31,7 @@ def serve(workdir: Path) -> DevServer:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("served-orchestrator")
+    return tmp_path_factory.mktemp("served-deployment")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def client(server: DevServer, who: str) -> Any:
 
 def test_threads_are_scoped_to_their_owner(server: DevServer) -> None:
     alice, bob = client(server, "alice"), client(server, "bob")
-    thread = alice.threads.create(graph_id="orchestrator")
+    thread = alice.threads.create(graph_id="pipeline")
     tid = thread["thread_id"]
     assert thread["metadata"]["owner"] == "alice"
     assert alice.threads.get(tid)["thread_id"] == tid
@@ -57,7 +57,7 @@ def test_threads_are_scoped_to_their_owner(server: DevServer) -> None:
     with pytest.raises(NotFoundError):
         bob.threads.get_state(tid)
     with pytest.raises(NotFoundError):
-        bob.runs.create(tid, "orchestrator", input={"messages": []})
+        bob.runs.create(tid, "pipeline", input={"messages": []})
     with pytest.raises(NotFoundError):
         bob.threads.update(tid, metadata={"owner": "bob"})
     assert tid not in {t["thread_id"] for t in bob.threads.search(limit=100)}
@@ -72,7 +72,7 @@ def test_unknown_or_missing_token_is_refused(server: DevServer) -> None:
 
 def test_threads_survive_a_restart_in_sqlite(server: DevServer, workdir: Path) -> None:
     alice = client(server, "alice")
-    tid = alice.threads.create(graph_id="orchestrator")["thread_id"]
+    tid = alice.threads.create(graph_id="pipeline")["thread_id"]
     alice.threads.update_state(
         tid, {"messages": [{"role": "user", "content": "remember me"}]}, as_node="merge"
     )
