@@ -1,10 +1,8 @@
-"""The pipeline: a fixed flow over three remote deployments.
+"""The pipeline: plan -> research (parallel ``Send`` branches) -> merge -> analyze? -> write.
 
-plan -> research (one ``Send`` branch per question, in parallel, each on its
-own remote thread) -> merge -> analyze (only when the findings hold figures)
--> write (the remote writer asks a human to approve its draft). Remote steps
-added after ``write`` run after it, in the order they are added, so a new
-step is one ``add_remote`` line.
+Each research branch runs on its own remote thread; the analyst is asked only when the
+findings hold figures; the writer asks a human to approve. Remote steps added after
+``write`` run after it, in the order added, so a new step is one ``add_remote`` line.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from graphs.context import Context
 from remote_graphs import Registry, add_remote
 
 registry = Registry.from_file(Path(__file__).resolve().parents[1] / "remotes.toml")
-MAX_QUESTIONS = 4
 
 
 def gather(findings: list[str], update: list[str]) -> list[str]:
@@ -41,7 +38,7 @@ def plan(state: State) -> dict[str, Any]:
     """Split the latest request into up to four questions, one research branch each."""
     request = next(m.text for m in reversed(state["messages"]) if isinstance(m, HumanMessage))
     parts = [p.strip() for p in re.split(r"(?<=[?.;])\s+|\n+", request)]
-    questions = [p for p in parts if len(p.split()) > 1][:MAX_QUESTIONS] or [request]
+    questions = [p for p in parts if len(p.split()) > 1][:4] or [request]
     return {"questions": questions, "findings": []}
 
 

@@ -1,9 +1,8 @@
 """The analyst deployment: a tool-calling agent that computes with the figures it is given.
 
-It shows the classic tool loop as a graph: the model either calls a tool or
-answers, ``tools_condition`` routes on that, and the tool's result goes back to
-the model. The chat model is the one the run's context names (``model``), so
-the orchestrator's choice reaches it; offline it is the scripted model.
+The classic tool loop as a graph: the model calls a tool or answers, ``tools_condition``
+routes on that, and the tool's result goes back to the model. The model is the one the
+run's context names, so the orchestrator's choice reaches it.
 """
 
 from __future__ import annotations

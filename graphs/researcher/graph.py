@@ -8,23 +8,16 @@ question. Replace the search with your own retrieval.
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
 NAME = "researcher"
-NOTES = Path(__file__).with_name("notes.txt")
+NOTES = Path(__file__).with_name("notes.txt").read_text(encoding="utf-8").splitlines()
 MOST = 3
 COMMON = {"what", "which", "much", "many", "their", "they", "does", "have", "with", "about", "from"}
-
-
-@cache
-def notes() -> list[str]:
-    """Return the bundled notes, one finding per line."""
-    return [line for line in NOTES.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def words(text: str) -> set[str]:
@@ -35,16 +28,13 @@ def words(text: str) -> set[str]:
 def search(question: str) -> list[str]:
     """Return the notes that share the most words with ``question``, best first."""
     asked = words(question)
-    ranked = sorted(notes(), key=lambda note: -len(asked & words(note)))
+    ranked = sorted(NOTES, key=lambda note: -len(asked & words(note)))
     return [note for note in ranked[:MOST] if asked & words(note)]
 
 
 def answer(state: MessagesState) -> dict[str, Any]:
-    """Answer the latest question with what the notes say about it."""
-    question = next(
-        (m.text for m in reversed(state["messages"]) if isinstance(m, HumanMessage)), ""
-    )
-    found = search(question)
+    """Answer the question (the latest message) with what the notes say about it."""
+    found = search(state["messages"][-1].text)
     text = "\n".join(f"- {line}" for line in found) if found else "No notes match this question."
     return {"messages": [AIMessage(text, name=NAME)]}
 

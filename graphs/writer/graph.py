@@ -1,10 +1,8 @@
 """The writer deployment: draft the answer, streaming its tokens, then ask a human to approve it.
 
-It shows two things a remote can do: stream a chat model's tokens (the
-orchestrator relays them), and pause with ``interrupt()`` until a human
-answers. The draft is saved before the pause, so resuming does not rewrite it.
-The interrupt says which answers it accepts; an answer it cannot read asks
-again, with the reason, instead of counting as a rejection.
+The draft is saved before the ``interrupt()``, so resuming does not rewrite it. The
+interrupt says which answers it accepts, and an answer it cannot read asks again with
+the reason, so a typo never counts as a rejection.
 """
 
 from __future__ import annotations

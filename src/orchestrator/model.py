@@ -1,35 +1,25 @@
 """Pick the chat model per run: ``provider:model`` through ``init_chat_model``, or ``scripted``.
 
-``scripted`` needs no API key and no network, and every answer says it is
-scripted. It behaves like a real model where the graphs can tell: its answers
-stream token by token, and given tools it calls each of them once, in order,
-with arguments taken from the conversation, then reports what the last said.
+``scripted`` needs no key and no network and says so in every answer. Like a real
+model, it streams its tokens and, given tools, calls each once in order (arguments
+taken from the conversation), then reports what the last one said.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib.util
-import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from langchain.chat_models import base as chat_models
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    HumanMessage,
-    ToolMessage,
-)
-from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
-from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from remote_graphs import ConfigError
@@ -48,11 +38,7 @@ class ScriptedChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return SCRIPTED
 
-    def bind_tools(
-        self,
-        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
-        **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, AIMessage]:
+    def bind_tools(self, tools: Sequence[Any], **_: Any) -> Runnable[LanguageModelInput, AIMessage]:
         """Remember the tools and their argument schemas; the script calls each in turn."""
         return self.model_copy(update={"tools": [convert_to_openai_tool(t) for t in tools]})
 
@@ -63,12 +49,10 @@ class ScriptedChatModel(BaseChatModel):
         self, messages: list[BaseMessage], *_: Any, **__: Any
     ) -> Iterator[ChatGenerationChunk]:
         reply = self._reply(messages)
-        calls = [
-            tool_call_chunk(name=c["name"], args=json.dumps(c["args"]), id=c["id"], index=i)
-            for i, c in enumerate(reply.tool_calls)
-        ]
-        if calls:
-            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=calls))
+        if reply.tool_calls:
+            yield ChatGenerationChunk(
+                message=AIMessageChunk(content="", tool_calls=reply.tool_calls)
+            )
         for token in _TOKEN.findall(reply.text):
             yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
@@ -78,16 +62,13 @@ class ScriptedChatModel(BaseChatModel):
         turn = messages[start + 1 :]
         called = {c["name"] for m in turn if isinstance(m, AIMessage) for c in m.tool_calls}
         notes = [m.text for m in turn if m.text]
-        results = [m.text for m in turn if isinstance(m, ToolMessage)]
         for tool in (t["function"] for t in self.tools):
             if tool["name"] not in called:
                 args = _arguments(tool.get("parameters", {}), request, notes)
-                call_id = f"call-{len(messages)}-{tool['name']}"
-                return AIMessage(
-                    "", tool_calls=[{"name": tool["name"], "args": args, "id": call_id}]
-                )
-        if results:
-            return AIMessage(f"({SCRIPTED} model) {results[-1]}")
+                call = {"name": tool["name"], "args": args, "id": f"call-{len(messages)}"}
+                return AIMessage("", tool_calls=[call])
+        if called:
+            return AIMessage(f"({SCRIPTED} model) {notes[-1] if notes else ''}")
         body = "".join(f"\n\n{note}" for note in notes)
         return AIMessage(f'({SCRIPTED} model) Answer to "{request}":{body}')
 
