@@ -25,7 +25,7 @@ from orchestrator.cli import run_command
 from orchestrator.devserver import HOST, DevServer, free_port
 from orchestrator.environment import load_env_file, pointed_at, state_dir
 from orchestrator.loader import CONFIG, graph_ids
-from orchestrator.preflight import load_graphs, model_spec, read_configuration
+from orchestrator.preflight import chosen_model, load_graphs, read_configuration
 from orchestrator.running_dev import DevLock, RunningDev
 from remote_graphs.guard import SELF_URL_ENV
 from remote_graphs.persistence import DB_ENV
@@ -67,7 +67,7 @@ def serve(port: int) -> int:
     """Check the configuration, start everything, and watch it until stopped."""
     load_env_file()
     configuration = read_configuration()
-    model_spec()
+    chosen_model()
     self_url = f"http://{HOST}:{port}"
     with DevLock() as lock:
         to_start = [c for c in configuration.children if not os.environ.get(c.url_env)]

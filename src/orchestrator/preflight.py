@@ -9,19 +9,16 @@ is started that would have to be stopped again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.pregel import Pregel
 
-from orchestrator import model
 from orchestrator.children import Child, discover_children, registry_file
 from orchestrator.loader import load_graph
+from orchestrator.model import model_spec, require_model
 from remote_graphs import ConfigError, GuardError, Registry
-
-DEFAULT_MODEL = "scripted"
 
 
 @dataclass(frozen=True)
@@ -39,10 +36,10 @@ def read_configuration() -> Configuration:
     return Configuration(registry=registry, children=discover_children(registry=registry))
 
 
-def model_spec(explicit: str | None = None) -> str:
-    """Return the chat model a run uses: ``explicit``, else ``$MODEL``, else the scripted one."""
-    spec = (explicit or os.environ.get("MODEL") or DEFAULT_MODEL).strip()
-    getattr(model, "require_model", model.load_chat_model)(spec)
+def chosen_model(explicit: str | None = None) -> str:
+    """Return the chat model a run uses (``explicit``, else ``$MODEL``, else scripted), checked."""
+    spec = model_spec({"model": explicit})
+    require_model(spec)
     return spec
 
 

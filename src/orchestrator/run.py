@@ -32,7 +32,7 @@ from orchestrator.cli import run_command
 from orchestrator.environment import load_env_file, pointed_at, state_dir
 from orchestrator.graph_remotes import remote_nodes
 from orchestrator.loader import graph_ids
-from orchestrator.preflight import load_graphs, model_spec, read_configuration
+from orchestrator.preflight import chosen_model, load_graphs, read_configuration
 from orchestrator.progress import Progress
 from orchestrator.prompt import NoAnswer, Preset, answer
 from orchestrator.running_dev import find_running_dev
@@ -173,7 +173,7 @@ def orchestrate(args: argparse.Namespace) -> int:
     started = time.monotonic()
     load_env_file()
     configuration = read_configuration()
-    model = model_spec(args.model)
+    model = chosen_model(args.model)
     graph = load_graphs([args.graph])[args.graph]
     db = Path(args.db or os.environ.get(DB_ENV) or state_dir() / "checkpoints.sqlite")
     thread_id = args.thread or new_thread_id()

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from orchestrator.children import discover_children
 from orchestrator.devserver import free_port
 from orchestrator.running_dev import RunningDev, find_running_dev
 
@@ -20,8 +21,14 @@ STARTUP = 120.0
 
 
 def dev_env(state: Path) -> dict[str, str]:
-    """Return the environment for ``make dev`` and ``make check`` with their state in ``state``."""
-    return {**os.environ, "ORCHESTRATOR_STATE_DIR": str(state)}
+    """Return the environment for ``make dev`` and ``make check`` with their state in ``state``.
+
+    No child's ``url_env`` is passed on (a session fixture may have set them), since
+    ``make dev`` calls a child whose variable is set where it points instead of starting it.
+    """
+    urls = {child.url_env for child in discover_children()}
+    base = {name: value for name, value in os.environ.items() if name not in urls}
+    return {**base, "ORCHESTRATOR_STATE_DIR": str(state)}
 
 
 def wait_published(state: Path, alive: subprocess.Popen[bytes] | None = None) -> RunningDev:
@@ -38,7 +45,7 @@ def wait_published(state: Path, alive: subprocess.Popen[bytes] | None = None) ->
 
 @contextlib.contextmanager
 def make_dev(
-    state: Path, argv: Sequence[str] | None = None
+    state: Path, argv: Sequence[str] | None = None, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], RunningDev]]:
     """Run ``make dev`` in its own process group (a shell job) until the block ends."""
     port = free_port()
@@ -46,7 +53,7 @@ def make_dev(
     process = subprocess.Popen(
         list(argv or ["make", "--no-print-directory", "dev", f"PORT={port}"]),
         cwd=ROOT,
-        env=dev_env(state),
+        env=env or dev_env(state),
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,

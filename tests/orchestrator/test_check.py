@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from graphs.orchestrator import graph
 from orchestrator import check
 from orchestrator.children import discover_children, registry_file, url_variables
+from orchestrator.loader import graph_ids, load_graph
 from remote_graphs import Registry
 from remote_graphs.check import check_remote
 from remote_graphs.clients import ClientPool
@@ -69,5 +69,6 @@ def test_against_real_children(
 ) -> None:
     for name, url in url_variables(discover_children(), real_children).items():
         monkeypatch.setenv(name, url)
-    results = check.remote_checks([graph], Registry.from_file(registry_file()))
+    graphs = [load_graph(graph_id) for graph_id in graph_ids()]
+    results = check.remote_checks(graphs, Registry.from_file(registry_file()))
     assert results and all(r.ok for r in results), [r.line() for r in results]

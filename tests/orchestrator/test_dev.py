@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-import graphs.orchestrator
+import graphs.pipeline
 from orchestrator.children import discover_children
 from orchestrator.dev import child_ports, main
 from remote_graphs import GuardError
@@ -33,7 +33,7 @@ def test_remote_pointing_at_the_orchestrator_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setenv("WRITER_URL", "http://localhost:2024/")
     try:
         with pytest.raises(GuardError, match="'write' points at this deployment itself"):
-            importlib.reload(graphs.orchestrator)
+            importlib.reload(graphs.pipeline)
     finally:
         monkeypatch.undo()
-        importlib.reload(graphs.orchestrator)
+        importlib.reload(graphs.pipeline)

@@ -141,3 +141,14 @@ def test_a_second_make_dev_is_refused_while_one_runs(tmp_path: Path) -> None:
         f"error: make dev is already running (pid {dev.pid}, orchestrator at {dev.orchestrator});"
         " stop it first"
     )
+
+
+def test_a_child_whose_url_env_is_set_is_called_there_not_started(tmp_path: Path) -> None:
+    first = discover_children()[0]
+    elsewhere = "http://127.0.0.1:9"
+    env = {**dev_env(tmp_path), first.url_env: elsewhere}
+    with make_dev(tmp_path, env=env) as (_, dev):
+        assert first.name not in dev.children and first.name not in dev.pids
+        assert sorted(dev.children) == sorted(c.name for c in discover_children()[1:])
+    log = (tmp_path / "make-dev.log").read_text()
+    assert f"child {first.name:<10} {elsewhere}  (from {first.url_env})" in log

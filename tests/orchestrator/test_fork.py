@@ -24,15 +24,28 @@ from .dev_process import ROOT, kill_leftovers, wait_published, wait_until_gone
 pytestmark = pytest.mark.real_server
 
 NAME = "translator"
+# The one line a fork writes in each graph (README, Fork it), after the line it follows.
 WIRING = {
-    "graphs/pipeline.py": f'add_remote(builder, registry["{NAME}"], name="translate")',
-    "graphs/supervisor.py": f'remote_tool(registry["{NAME}"])',
+    "graphs/pipeline.py": (
+        'add_remote(builder, registry["writer"], name="write")\n',
+        f'add_remote(builder, registry["{NAME}"], name="translate")\n',
+    ),
+    "graphs/supervisor.py": (
+        '    remote_tool(registry["writer"], thread="per_parent"),\n',
+        f'    remote_tool(registry["{NAME}"]),\n',
+    ),
 }
 
 
 def wire(clone: Path) -> None:
-    """Add the one line per graph that a fork writes by hand (see README, Fork it)."""
-    pytest.skip("the one-line wiring waits for graphs/pipeline.py and graphs/supervisor.py")
+    """Add the one line per graph that a fork writes by hand."""
+    for name, (after, line) in WIRING.items():
+        file = clone / name
+        text = file.read_text()
+        if line in text:
+            continue
+        assert text.count(after) == 1, f"{name} changed: wire the new remote after another line"
+        file.write_text(text.replace(after, after + line))
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +102,10 @@ def changed_files(clone: Path) -> list[str]:
     return sorted(line[3:] for line in status.splitlines())
 
 
-def test_the_scaffold_touches_only_graphs_remotes_and_tests(scaffolded: Path) -> None:
+def test_the_fork_touches_only_graphs_remotes_and_tests(scaffolded: Path) -> None:
+    wire(scaffolded)
     changed = changed_files(scaffolded)
+    assert {"graphs/pipeline.py", "graphs/supervisor.py", "remotes.toml"} <= set(changed)
     assert changed and all(
         path == "remotes.toml" or path.startswith(("graphs/", "tests/")) for path in changed
     ), changed
@@ -99,6 +114,7 @@ def test_the_scaffold_touches_only_graphs_remotes_and_tests(scaffolded: Path) ->
 def test_the_generated_test_passes_with_lint_and_types(
     scaffolded: Path, env: dict[str, str]
 ) -> None:
+    wire(scaffolded)
     result = make(scaffolded, env, "test-fast", f"PYTEST_ARGS=-q tests/graphs/test_{NAME}.py")
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\b2 passed\b", result.stdout), result.stdout
@@ -112,7 +128,11 @@ def test_make_run_starts_every_child_and_runs_the_new_node(
     assert result.returncode == 0, result.stdout + result.stderr
     started = re.findall(r"^   (\w+) +http://127\.0\.0\.1:\d+$", result.stdout, re.MULTILINE)
     assert NAME in started and len(started) == len(discover_children()) + 1, result.stdout
-    assert f"(remote {NAME}) done" in result.stdout
+    assert f"-> translate (remote {NAME}) started" in result.stdout
+    assert f"<- translate (remote {NAME}) done" in result.stdout
+    supervised = make(scaffolded, env, "run", "ARGS=--approve --graph supervisor")
+    assert supervised.returncode == 0, supervised.stdout + supervised.stderr
+    assert f"-> tool {NAME} (remote) called" in supervised.stdout
     assert all(
         path == "remotes.toml" or path.startswith(("graphs/", "tests/"))
         for path in changed_files(scaffolded)

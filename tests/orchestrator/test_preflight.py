@@ -108,10 +108,6 @@ def test_every_command_stops_at_a_typo_before_starting_children(
     assert_one_line_before_anything(result, tmp_path, "did you mean description")
 
 
-@pytest.mark.skipif(
-    not hasattr(__import__("orchestrator.model").model, "require_model"),
-    reason="orchestrator.model.require_model is not there yet",
-)
 @pytest.mark.parametrize(
     ("model", "parts"),
     [
@@ -178,3 +174,16 @@ def test_children_are_every_folder_with_a_langgraph_json(tmp_path: Path) -> None
         ("a", "A_URL"),
         ("b", "B_URL"),
     ]
+
+
+def test_make_dev_refuses_a_remote_aimed_at_the_orchestrator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    monkeypatch.setenv("ORCHESTRATOR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("WRITER_URL", f"http://localhost:{port}/")
+    assert dev.main(["--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "points at this deployment itself" in err
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "state" / "servers").exists()
