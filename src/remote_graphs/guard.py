@@ -12,7 +12,7 @@ import ipaddress
 import os
 import socket
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,8 +54,9 @@ def _is_local_host(host: str) -> bool:
     return ip.is_loopback or ip.is_unspecified
 
 
+@lru_cache(maxsize=1024)
 def normalize_url(url: str) -> str:
-    """Return a canonical form of a deployment URL for comparison.
+    """Return a canonical form of a deployment URL for comparison (cached: every call checks).
 
     Lower-cases scheme and host, maps every name for this machine (``localhost``,
     127.0.0.0/8, ``0.0.0.0``, ``::1``, the host name) to ``localhost``, makes the

@@ -9,7 +9,7 @@ remote node brings back also carry their provenance.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import BaseMessage, messages_from_dict
@@ -92,7 +92,12 @@ class Provenance:
         if not isinstance(message, BaseMessage):
             return message
         meta = dict(message.response_metadata or {})
-        meta[PROVENANCE] = asdict(self)
+        meta[PROVENANCE] = {
+            "node": self.node,
+            "run_id": self.run_id,
+            "thread_id": self.thread_id,
+            "checkpoint_id": self.checkpoint_id,
+        }
         return message.model_copy(update={"response_metadata": meta})
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 from langchain_core.messages import BaseMessage
-from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig, ensure_config
 from langgraph.graph import StateGraph
 from langgraph.pregel.protocol import PregelProtocol
 from langgraph.types import Command, RetryPolicy, StateSnapshot, StateUpdate
@@ -43,9 +43,7 @@ ThreadPolicy = Literal["per_parent", "per_task", "stateless"]
 __all__ = ["PROVENANCE", "RemoteNode", "ThreadPolicy", "add_remote", "remote_node"]
 
 
-# It runs as a node (RunnableLambda's invoke and stream, which langgraph calls with a
-# task's input and config) and answers PregelProtocol's state methods.
-class RemoteNode(RunnableLambda[Any, Any], PregelProtocol[Any, Any, Any, Any]):
+class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
     """A parent-graph node that runs a graph on another deployment (sync and async).
 
     Build it with ``remote_node(...)`` and pass it to ``StateGraph.add_node``,
@@ -95,7 +93,7 @@ class RemoteNode(RunnableLambda[Any, Any], PregelProtocol[Any, Any, Any, Any]):
         """Keys of the remote's input schema the input map fills (checked by ``check``)."""
         self.output_keys = tuple(output_keys)
         """Keys of the remote's output the output map reads (checked by ``check``)."""
-        super().__init__(self._run, afunc=self._arun, name=node_name)
+        self.name = node_name
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -183,6 +181,28 @@ class RemoteNode(RunnableLambda[Any, Any], PregelProtocol[Any, Any, Any, Any]):
         return {"messages": new}
 
     # -- drivers --------------------------------------------------------------
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        """Run the remote for one parent task (langgraph calls this with the task's config)."""
+        return self._run(input, ensure_config(config))
+
+    async def ainvoke(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Any:
+        """Async ``invoke``."""
+        return await self._arun(input, ensure_config(config))
+
+    def stream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> Iterator[Any]:
+        """Yield the node's update (the remote's events go to the parent's stream)."""
+        yield self.invoke(input, config)
+
+    async def astream(
+        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        """Async ``stream``."""
+        yield await self.ainvoke(input, config)
 
     def _run(self, state: Any, config: RunnableConfig) -> Any:
         outcome, request = drive(self._request(state, config))
