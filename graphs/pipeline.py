@@ -83,5 +83,7 @@ builder.add_edge("analyze", "write")
 for step, after in pairwise([*steps[steps.index("write") :], END]):
     builder.add_edge(step, after)
 
-graph = builder.compile(name="pipeline")
+# A sync caller's thread pool holds only cores + 4 tasks, so a wider fan-out of remote
+# calls would wait in line for threads; async callers are not limited by it.
+graph = builder.compile(name="pipeline").with_config(max_concurrency=16)
 """Compiled without a checkpointer: the Agent Server, or the caller, supplies one."""
