@@ -27,6 +27,7 @@ from langgraph_sdk import get_client
 
 from bench.common import Paired, Row, Section
 from orchestrator.children import discover_children, running_children
+from orchestrator.loader import load_graph
 from remote_graphs.clients import default_pool
 from remote_graphs.persistence import async_sqlite_checkpointer
 from remote_graphs.threads import thread_config
@@ -47,14 +48,7 @@ def pipeline(saver: BaseCheckpointSaver[Any]) -> tuple[Any, Any]:
     The context is the graph's defaults with the offline ``scripted`` model, so a
     ``MODEL`` in the environment never sends the benchmark to a model provider.
     """
-    from orchestrator.loader import graph_ids, load_graph
-
-    if GRAPH in graph_ids():
-        graph: Any = load_graph(GRAPH).copy({"checkpointer": saver})
-    else:  # the served graph was one ``orchestrator`` with a mode before the split
-        from graphs.orchestrator import builder
-
-        graph = builder.compile(checkpointer=saver, name="orchestrator")
+    graph: Any = load_graph(GRAPH).copy({"checkpointer": saver})
     schema = getattr(graph, "context_schema", None)
     if schema is None:
         return graph, None
