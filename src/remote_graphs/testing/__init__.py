@@ -30,9 +30,9 @@ For a refused connection use ``refused_url()`` or ``server.stop()`` (state is ke
 """
 
 from remote_graphs.testing.assistants import assistant_id_for
-from remote_graphs.testing.fake_server import FakeAgentServer
 from remote_graphs.testing.faults import Fault, FaultKind, FaultRule, refused_url
 from remote_graphs.testing.records import RecordedRequest, RunRecord
+from remote_graphs.testing.server import FakeAgentServer
 
 __all__ = [
     "FakeAgentServer",

@@ -22,7 +22,7 @@ from langgraph.checkpoint.base import (
     CheckpointTuple,
 )
 
-__all__ = ["ServerCheckpointer", "server_metadata"]
+__all__ = ["ServerCheckpointer", "copy_thread", "server_metadata"]
 
 _EXCLUDED_CONFIGURABLE: Final = frozenset({"checkpoint_ns", "checkpoint_id", "run_id", "thread_id"})
 _PER_REQUEST: Final = frozenset(
@@ -46,6 +46,41 @@ def server_metadata(config: RunnableConfig, metadata: CheckpointMetadata) -> Che
     for source in (config.get("metadata") or {}, metadata):
         merged.update({k: v for k, v in source.items() if k not in _PER_REQUEST})
     return merged  # type: ignore[return-value]
+
+
+async def copy_thread(saver: BaseCheckpointSaver[Any], source: str, target: str) -> None:
+    """Copy every checkpoint and pending write of one thread to another.
+
+    ``InMemorySaver`` has no ``copy_thread``; this uses only the saver API, so
+    it works for any saver. Metadata naming the old thread names the new one.
+    """
+    tuples = [t async for t in saver.alist({"configurable": {"thread_id": source}})]
+    for item in reversed(tuples):
+        conf = item.config["configurable"]
+        parent = (item.parent_config or {}).get("configurable", {}).get("checkpoint_id")
+        metadata: dict[str, Any] = dict(item.metadata)
+        if metadata.get("thread_id") == source:
+            metadata["thread_id"] = target
+        where: dict[str, Any] = {"thread_id": target, "checkpoint_ns": conf["checkpoint_ns"]}
+        if parent:
+            where["checkpoint_id"] = parent
+        checkpoint = item.checkpoint
+        versions = {
+            k: v
+            for k, v in checkpoint["channel_versions"].items()
+            if k in checkpoint["channel_values"]
+        }
+        written = await saver.aput(
+            {"configurable": where},
+            checkpoint,
+            metadata,  # type: ignore[arg-type]
+            versions,
+        )
+        by_task: dict[str, list[tuple[str, Any]]] = {}
+        for task_id, channel, value in item.pending_writes or []:
+            by_task.setdefault(task_id, []).append((channel, value))
+        for task_id, writes in by_task.items():
+            await saver.aput_writes(written, writes, task_id)
 
 
 class ServerCheckpointer(BaseCheckpointSaver[Any]):

@@ -1,25 +1,41 @@
-"""Describe faults the fake Agent Server injects, per endpoint.
+"""Describe faults the fake Agent Server injects, per endpoint, and carry them out.
 
 Clients of remote graphs must survive slow servers, rate limits, restarts and
 streams that break half way. Each :class:`Fault` names one such failure; a
 :class:`FaultRule` says on which requests (method, path pattern, how many
-times) it fires. Transport-level faults are produced on the real socket, so
-the client library sees exactly what it would see in production.
+times) it fires. Faults are produced on the real socket (a delay, a dropped
+connection, a substituted status), so the client library sees exactly what it
+would see in production; stream faults are applied by :mod:`.sse`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from http import HTTPStatus
+from typing import Any, NoReturn
+
+from werkzeug import Request, Response
 
 from remote_graphs.testing.records import path_matches
+from remote_graphs.testing.route import json_response
 
-__all__ = ["Fault", "FaultKind", "FaultPlan", "FaultRule", "refused_url"]
+__all__ = [
+    "ConnectionDropped",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "FaultRule",
+    "apply_request_faults",
+    "drop_connection",
+    "refused_url",
+]
 
 
 class FaultKind(StrEnum):
@@ -206,3 +222,52 @@ def refused_url() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         sock.close()
+
+
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised after the socket was shut down on purpose; werkzeug then stays quiet."""
+
+
+def drop_connection(request: Request) -> NoReturn:
+    """Shut the client socket down so the peer sees the connection drop."""
+    sock = request.environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionDropped("connection dropped by an injected fault")
+
+
+def _status_fault_response(fault: Fault) -> Response:
+    """Build the response of a ``Fault.status``."""
+    body = fault.body
+    if body is None:
+        try:
+            body = {"detail": HTTPStatus(fault.status_code).phrase}
+        except ValueError:
+            body = {"detail": "Injected fault"}
+    headers = dict(fault.headers)
+    if isinstance(body, bytes | str):
+        data = body.encode() if isinstance(body, str) else body
+        headers.setdefault("content-type", "text/plain; charset=utf-8")
+        return Response(data, status=fault.status_code, headers=headers)
+    return json_response(body, fault.status_code, headers)
+
+
+def apply_request_faults(request: Request, faults: Sequence[Fault]) -> Response | None:
+    """Apply the faults that act before a request is served.
+
+    Latencies add up and are slept first; then a disconnect drops the
+    connection, or a status fault replaces the response.
+
+    Returns:
+        The status fault's response, or None when the request is to be served.
+    """
+    delay = sum(f.seconds for f in faults if f.kind is FaultKind.LATENCY)
+    if delay:
+        time.sleep(delay)
+    for fault in faults:
+        if fault.kind is FaultKind.DISCONNECT:
+            drop_connection(request)
+        if fault.kind is FaultKind.STATUS:
+            return _status_fault_response(fault)
+    return None

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from langgraph.pregel import Pregel
 
-from remote_graphs.testing.fake_server import FakeAgentServer
 from remote_graphs.testing.faults import refused_url as _refused_url
+from remote_graphs.testing.server import FakeAgentServer
 
 MakeFakeAgentServer = Callable[..., FakeAgentServer]
 """``make(graphs, **options) -> FakeAgentServer``; options as ``FakeAgentServer``."""

@@ -3,8 +3,8 @@
 The Agent Server does not return langgraph's ``StateSnapshot`` as is:
 interrupts are reduced to ``{"id", "value"}``, checkpoint metadata gains the
 ``thread_id``, and configs become ``checkpoint`` objects. Every route that
-returns state (state, history, a thread's ``interrupts``) goes through these
-rules, so they live in one place.
+returns state (state, history, a thread's ``interrupts``, debug checkpoint
+events) goes through these rules, so they live in one place.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from typing import Any, Final, Literal
 
 from langgraph.types import Interrupt, StateSnapshot
 
-from remote_graphs.testing.runs import runnable_config_to_checkpoint
-
 __all__ = [
     "EMPTY_THREAD_STATE",
     "history_before_config",
     "history_metadata_filter",
     "interrupt_to_wire",
+    "runnable_config_to_checkpoint",
     "snapshot_to_wire",
-    "task_interrupts",
     "written_checkpoint_to_wire",
 ]
 
@@ -38,6 +36,24 @@ EMPTY_THREAD_STATE: Final[dict[str, Any]] = {
     "parent_checkpoint_id": None,
 }
 """The ThreadState of a thread that has no graph yet (no run was made on it)."""
+
+
+def runnable_config_to_checkpoint(config: Any) -> dict[str, Any] | None:
+    """Reduce a RunnableConfig to the wire ``checkpoint`` object (or None)."""
+    if not config or not isinstance(config, dict):
+        return None
+    conf = config.get("configurable") or {}
+    if not conf.get("thread_id") or not conf.get("checkpoint_id"):
+        return None
+    checkpoint: dict[str, Any] = {
+        "checkpoint_id": conf["checkpoint_id"],
+        "thread_id": conf["thread_id"],
+    }
+    if "checkpoint_ns" in conf:
+        checkpoint["checkpoint_ns"] = conf["checkpoint_ns"] or ""
+    if "checkpoint_map" in conf:
+        checkpoint["checkpoint_map"] = conf["checkpoint_map"]
+    return checkpoint
 
 
 def interrupt_to_wire(interrupt: Any) -> dict[str, Any]:
@@ -101,16 +117,6 @@ def snapshot_to_wire(state: StateSnapshot) -> dict[str, Any]:
         if state.parent_config
         else None,
     }
-
-
-def task_interrupts(state: StateSnapshot | None) -> dict[str, list[dict[str, Any]]]:
-    """Return a thread's ``interrupts`` field: ``{task id: [interrupt, ...]}``."""
-    interrupts: dict[str, list[dict[str, Any]]] = {}
-    if state is not None:
-        for task in state.tasks:
-            if task.interrupts:
-                interrupts[task.id] = [interrupt_to_wire(i) for i in task.interrupts]
-    return interrupts
 
 
 def written_checkpoint_to_wire(config: Any) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 The real server encodes with orjson and a ``default`` hook that turns
 pydantic models (messages) into ``model_dump()`` dicts, exceptions into
-``{"error", "message"}`` and a few stdlib types into strings. SSE events are
-framed with CRLF. Reproducing both byte for byte lets a differential test
-compare the fake with the real server after normalising ids and times.
+``{"error", "message"}`` and a few stdlib types into strings. Reproducing it
+byte for byte lets a differential test compare the fake with the real server
+after normalising ids and times.
 """
 
 from __future__ import annotations
@@ -27,13 +27,12 @@ from langgraph.errors import EmptyInputError, GraphBubbleUp, InvalidUpdateError,
 from langgraph.types import Send
 
 __all__ = [
-    "SSE_HEADERS",
     "error_payload",
     "iso_now",
     "json_dumps",
     "json_loads",
-    "sse_comment",
-    "sse_event",
+    "mapping_or_empty",
+    "to_jsonable",
     "uuid7",
 ]
 
@@ -54,13 +53,6 @@ _PASSTHROUGH_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
-
-SSE_HEADERS: tuple[tuple[str, str], ...] = (
-    ("cache-control", "no-store"),
-    ("x-accel-buffering", "no"),
-    ("content-type", "text/event-stream; charset=utf-8"),
-)
-"""Headers the real server sends on every SSE response (besides the locations)."""
 
 
 def error_payload(exc: BaseException) -> dict[str, str]:
@@ -125,28 +117,18 @@ def json_loads(data: bytes | str) -> Any:
     return orjson.loads(data)
 
 
-def sse_event(event: str, data: Any, event_id: str | None = None) -> bytes:
-    """Frame one SSE event exactly as ``json_to_sse`` does (CRLF, compact data).
+def to_jsonable(obj: Any) -> Any:
+    """Round-trip ``obj`` through the wire encoding to get plain JSON types.
 
-    Args:
-        event: The event name, e.g. ``values`` or ``updates|child:<task id>``.
-        data: The payload; bytes are sent as is, anything else is JSON-encoded.
-        event_id: Optional ``id:`` line, sent by the server for resumable streams.
-
-    Returns:
-        The bytes of the whole event, blank line included.
+    Used for stored snapshots (thread ``values``, run ``kwargs``) so that later
+    mutation of graph objects cannot change what the fake reports.
     """
-    payload = bytes(data) if isinstance(data, bytes | bytearray) else json_dumps(data)
-    name = event.replace("\r", "").replace("\n", "").encode()
-    frame = b"event: " + name + b"\r\ndata: " + payload + b"\r\n"
-    if event_id is not None:
-        frame += b"id: " + event_id.encode() + b"\r\n"
-    return frame + b"\r\n"
+    return orjson.loads(json_dumps(obj))
 
 
-def sse_comment(text: str) -> bytes:
-    """Frame an SSE comment, e.g. the server's ``: heartbeat`` keep-alive."""
-    return b": " + text.encode() + b"\r\n\r\n"
+def mapping_or_empty(value: Any) -> dict[str, Any]:
+    """Return ``value`` if it is a dict, else an empty dict (tolerant body parsing)."""
+    return dict(value) if isinstance(value, Mapping) else {}
 
 
 def iso_now() -> str:
@@ -168,17 +150,3 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return uuid.UUID(int=value)
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Round-trip ``obj`` through the wire encoding to get plain JSON types.
-
-    Used for stored snapshots (thread ``values``, run ``kwargs``) so that later
-    mutation of graph objects cannot change what the fake reports.
-    """
-    return orjson.loads(json_dumps(obj))
-
-
-def mapping_or_empty(value: Any) -> dict[str, Any]:
-    """Return ``value`` if it is a dict, else an empty dict (tolerant body parsing)."""
-    return dict(value) if isinstance(value, Mapping) else {}

@@ -1,0 +1,130 @@
+"""Serve the ``/threads`` routes that are not about runs: threads, search, state, history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug import Response
+from werkzeug.datastructures import MultiDict
+
+from remote_graphs.testing.ops import Deployment
+from remote_graphs.testing.route import Router, json_response
+from remote_graphs.testing.validation import check_extract
+
+__all__ = ["ThreadRoutes"]
+
+_THREAD_FIELDS = (
+    "thread_id",
+    "created_at",
+    "updated_at",
+    "state_updated_at",
+    "metadata",
+    "config",
+    "status",
+    "values",
+    "interrupts",
+)
+
+
+def _flag(query: MultiDict[str, str], name: str) -> bool:
+    """Read a boolean query parameter the way the server does (``true``/``True``)."""
+    return query.get(name) in ("true", "True")
+
+
+class ThreadRoutes:
+    """Handlers of ``/threads``, ``/threads/{id}``, its state and history.
+
+    Args:
+        deployment: The deployment whose threads are served.
+    """
+
+    def __init__(self, deployment: Deployment) -> None:
+        self._deployment = deployment
+
+    def register(self, router: Router) -> None:
+        """Add this resource's routes to ``router``."""
+        router.add("POST", "/threads", self.create, body="ThreadCreate")
+        router.add("POST", "/threads/search", self.search, body="ThreadSearchRequest")
+        router.add("POST", "/threads/count", self.count, body="ThreadCountRequest")
+        router.add("POST", "/threads/prune", self.prune, body="ThreadPruneRequest")
+        router.add("GET", "/threads/{tid}", self.get)
+        router.add("PATCH", "/threads/{tid}", self.patch, body="ThreadPatch")
+        router.add("DELETE", "/threads/{tid}", self.delete)
+        router.add("GET", "/threads/{tid}/state", self.get_state)
+        router.add("POST", "/threads/{tid}/state", self.update_state, body="ThreadStateUpdate")
+        router.add("POST", "/threads/{tid}/history", self.history, body="ThreadStateSearch")
+        router.add("POST", "/threads/{tid}/copy", self.copy)
+        router.add("GET", "/threads/{tid}/state/{cid}", self.get_state_by_id)
+        router.add(
+            "POST",
+            "/threads/{tid}/state/checkpoint",
+            self.get_state_at,
+            body="ThreadStateCheckpointRequest",
+        )
+
+    def create(self, body: dict[str, Any]) -> Response:
+        """``POST /threads``."""
+        return json_response(self._deployment.create_thread(body))
+
+    def search(self, body: dict[str, Any]) -> Response:
+        """``POST /threads/search``: filter, sort, select, extract and page the threads."""
+        if body.get("extract"):
+            check_extract(body["extract"], _THREAD_FIELDS)
+        page, headers = self._deployment.search_threads(body)
+        return json_response(page, headers=headers)
+
+    def count(self, body: dict[str, Any]) -> Response:
+        """``POST /threads/count``."""
+        return json_response(self._deployment.count_threads(body))
+
+    def prune(self, body: dict[str, Any]) -> Response:
+        """``POST /threads/prune``."""
+        return json_response(self._deployment.prune_threads(body))
+
+    def get(self, tid: str) -> Response:
+        """``GET /threads/{id}``."""
+        return json_response(self._deployment.get_thread(tid))
+
+    def patch(self, tid: str, body: dict[str, Any], headers: Mapping[str, str]) -> Response:
+        """``PATCH /threads/{id}``: merge metadata (no body with ``Prefer: return=minimal``)."""
+        thread = self._deployment.patch_thread(tid, body)
+        if headers.get("prefer") == "return=minimal":
+            return Response(status=204)
+        return json_response(thread)
+
+    def delete(self, tid: str) -> Response:
+        """``DELETE /threads/{id}``."""
+        self._deployment.delete_thread(tid)
+        return Response(status=204)
+
+    def copy(self, tid: str) -> Response:
+        """``POST /threads/{id}/copy``."""
+        return json_response(self._deployment.copy_thread(tid))
+
+    def get_state(self, tid: str, query: MultiDict[str, str]) -> Response:
+        """``GET /threads/{id}/state``: the latest ThreadState."""
+        return json_response(self._deployment.get_state(tid, subgraphs=_flag(query, "subgraphs")))
+
+    def get_state_at(self, tid: str, body: dict[str, Any]) -> Response:
+        """``POST /threads/{id}/state/checkpoint``: the ThreadState at a checkpoint."""
+        return json_response(
+            self._deployment.get_state(tid, body["checkpoint"], bool(body.get("subgraphs")))
+        )
+
+    def get_state_by_id(self, tid: str, cid: str, query: MultiDict[str, str]) -> Response:
+        """``GET /threads/{id}/state/{checkpoint_id}`` (its checkpoint has no ``checkpoint_ns``)."""
+        state = self._deployment.get_state(
+            tid, {"checkpoint_id": cid}, subgraphs=_flag(query, "subgraphs")
+        )
+        if isinstance(state.get("checkpoint"), dict):
+            state["checkpoint"].pop("checkpoint_ns", None)
+        return json_response(state)
+
+    def update_state(self, tid: str, body: dict[str, Any]) -> Response:
+        """``POST /threads/{id}/state``: write a checkpoint."""
+        return json_response(self._deployment.update_state(tid, body))
+
+    def history(self, tid: str, body: dict[str, Any]) -> Response:
+        """``POST /threads/{id}/history``: past checkpoints, newest first."""
+        return json_response(self._deployment.get_history(tid, body))
