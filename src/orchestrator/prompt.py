@@ -66,7 +66,7 @@ def answer(
     """Return the resume value for an approval request: ``{"approved": bool, "feedback"?: str}``.
 
     Args:
-        value: The interrupt's value (the writer's request).
+        value: The interrupt's value: the approval request.
         preset: An answer given on the command line, used without asking.
         interactive: Whether a person can be asked; defaults to stdin being a terminal.
         ask: Reads one line after a prompt.

@@ -3,7 +3,7 @@
     python -m orchestrator.run "How much do solar panels produce?" --approve
     python -m orchestrator.run "And wind?" --thread <id from the last run>
     python -m orchestrator.run --thread <id>     # finish what that thread left pending
-    python -m orchestrator.run --graph supervisor "Ask the researcher about wind."
+    python -m orchestrator.run --graph supervisor "How much does a wind turbine produce?"
 
 The graph runs in this process with a SQLite checkpointer, so a thread can be
 continued later. The children are the ``graphs/<name>/`` deployments: those of

@@ -63,9 +63,11 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.graph import START, MessagesState, StateGraph
 
-from graphs.$name.graph import NAME, graph
-from orchestrator.loader import ROOT
+from orchestrator.loader import ROOT, load_graph
 from remote_graphs import Registry, add_remote, thread_config
+
+NAME = "$name"
+graph = load_graph(NAME, ROOT / "graphs" / NAME / "langgraph.json")
 
 
 def test_the_graph_answers() -> None:
