@@ -3,7 +3,9 @@
 A wrong URL, a missing key or a renamed state field otherwise shows up only
 mid-run, as an error deep in a parent graph. These checks ask the remote's own
 API (``/ok``, ``/assistants``, ``/assistants/{id}/schemas``) and report each
-problem with what to fix.
+problem with what to fix. They rely only on what a real Agent Server answers:
+a search for a graph it does not serve is a 404, and the graphs it does serve
+are read from its assistant listing.
 """
 
 from __future__ import annotations
@@ -55,10 +57,7 @@ def check_remote(
         client.http.get("/ok")
         assistant_id = _find_assistant(spec, client)
         if assistant_id is None:
-            result.problems.append(
-                f"graph {spec.graph_id!r} is not served there; check graph_id in remotes.toml "
-                "against the remote's langgraph.json"
-            )
+            result.problems.append(_not_served(spec, client))
             return result
         schemas = client.assistants.get_schemas(assistant_id)
     except ConfigError as exc:
@@ -79,15 +78,24 @@ def check_remote(
 
 
 def _find_assistant(spec: RemoteSpec, client: Any) -> str | None:
-    if spec.assistant_id:
-        try:
+    """Return the id of the assistant ``spec`` names, or None when it is not served."""
+    try:
+        if spec.assistant_id:
             return str(client.assistants.get(spec.assistant_id)["assistant_id"])
-        except httpx.HTTPStatusError as exc:
-            if exc.response.status_code == 404:
-                return None
-            raise
-    found = client.assistants.search(graph_id=spec.graph_id, limit=1)
+        found = client.assistants.search(graph_id=spec.graph_id, limit=1)
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:
+            return None
+        raise
     return str(found[0]["assistant_id"]) if found else None
+
+
+def _not_served(spec: RemoteSpec, client: Any) -> str:
+    """Say what is not served and what the remote serves instead."""
+    listing = client.assistants.search(limit=1000, select=["graph_id"])
+    served = ", ".join(sorted({str(a["graph_id"]) for a in listing})) or "no graphs"
+    what = f"assistant {spec.assistant_id!r}" if spec.assistant_id else f"graph {spec.graph_id!r}"
+    return f"{what} is not served there; it serves: {served}"
 
 
 def _status_problem(spec: RemoteSpec, exc: httpx.HTTPStatusError) -> str:

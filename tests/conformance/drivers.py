@@ -52,14 +52,24 @@ def step(op: str, save: Mapping[str, tuple[Any, ...]] | None = None, **args: Any
 
 @dataclass
 class Trace:
-    """What a scenario produced: one output per step, and the HTTP exchanges."""
+    """What a scenario produced: one output per step, the HTTP exchanges, the connections.
+
+    A scenario's client sends its requests one after the other, so a server
+    that keeps connections alive serves them all on one connection; counting
+    the client's local ports shows whether it did.
+    """
 
     outputs: list[Any] = field(default_factory=list)
     traffic: list[str] = field(default_factory=list)
+    client_ports: set[int] = field(default_factory=set)
 
     def record(self, response: httpx.Response) -> None:
         """Note one HTTP exchange (an httpx response hook)."""
         self.traffic.append(_exchange(response))
+        stream = response.extensions.get("network_stream")
+        address = stream.get_extra_info("client_addr") if stream is not None else None
+        if address:
+            self.client_ports.add(address[1])
 
     async def arecord(self, response: httpx.Response) -> None:
         """Note one HTTP exchange (an async httpx response hook)."""
@@ -67,7 +77,11 @@ class Trace:
 
     def as_json(self) -> dict[str, Any]:
         """Return the trace as one JSON-like value."""
-        return {"outputs": self.outputs, "traffic": self.traffic}
+        return {
+            "outputs": self.outputs,
+            "traffic": self.traffic,
+            "connections": len(self.client_ports),
+        }
 
 
 def assistant_id(graph: str) -> str:
@@ -99,6 +113,7 @@ def error_output(exc: BaseException) -> dict[str, Any]:
     out: dict[str, Any] = {"error": type(exc).__name__}
     if isinstance(exc, httpx.HTTPStatusError):
         out["status"] = exc.response.status_code
+        out["message"] = str(exc)
         try:
             out["detail"] = exc.response.json().get("detail")
         except (ValueError, AttributeError, httpx.ResponseNotRead):
@@ -157,21 +172,61 @@ def _stream_kwargs(a: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _run_kwargs(a: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """Split a run step's arguments into the SDK's (thread_id, assistant_id) and the rest."""
+    return [a.get("thread_id"), a["assistant_id"]], _stream_kwargs(a)
+
+
+def _on_run(method: str) -> Call:
+    """Call a ``client.runs`` method taking ``(thread_id, run_id, **options)``."""
+    return lambda c, a: getattr(c.runs, method)(
+        a["thread_id"],
+        a["run_id"],
+        **{k: v for k, v in a.items() if k not in ("thread_id", "run_id")},
+    )
+
+
+def _with_id(resource: str, method: str, key: str) -> Call:
+    """Call ``client.<resource>.<method>(<id>, **options)``."""
+    return lambda c, a: getattr(getattr(c, resource), method)(
+        a[key], **{k: v for k, v in a.items() if k != key}
+    )
+
+
 SDK_CALLS: dict[str, Call] = {
     "search_assistants": lambda c, a: c.assistants.search(**a),
+    "count_assistants": lambda c, a: c.assistants.count(**a),
+    "create_assistant": lambda c, a: c.assistants.create(**a),
     "get_assistant": lambda c, a: c.assistants.get(a["assistant_id"]),
+    "update_assistant": _with_id("assistants", "update", "assistant_id"),
+    "delete_assistant": _with_id("assistants", "delete", "assistant_id"),
+    "get_versions": _with_id("assistants", "get_versions", "assistant_id"),
+    "set_latest": _with_id("assistants", "set_latest", "assistant_id"),
     "get_graph": lambda c, a: c.assistants.get_graph(a["assistant_id"], xray=a.get("xray", False)),
     "get_schemas": lambda c, a: c.assistants.get_schemas(a["assistant_id"]),
+    "get_subgraphs": _with_id("assistants", "get_subgraphs", "assistant_id"),
     "create_thread": lambda c, a: c.threads.create(**a),
     "get_thread": lambda c, a: c.threads.get(a["thread_id"]),
+    "update_thread": _with_id("threads", "update", "thread_id"),
+    "delete_thread": lambda c, a: c.threads.delete(a["thread_id"]),
+    "search_threads": lambda c, a: c.threads.search(**a),
+    "count_threads": lambda c, a: c.threads.count(**a),
+    "copy_thread": lambda c, a: c.threads.copy(a["thread_id"]),
+    "prune_threads": lambda c, a: c.threads.prune(**a),
     "get_state": lambda c, a: c.threads.get_state(**a),
     "update_state": lambda c, a: c.threads.update_state(**a),
     "get_history": lambda c, a: c.threads.get_history(**a),
-    "stream": lambda c, a: c.runs.stream(
-        a.get("thread_id"), a["assistant_id"], **_stream_kwargs(a)
-    ),
-    "wait": lambda c, a: c.runs.wait(a.get("thread_id"), a["assistant_id"], **_stream_kwargs(a)),
+    "stream": lambda c, a: c.runs.stream(*_run_kwargs(a)[0], **_run_kwargs(a)[1]),
+    "wait": lambda c, a: c.runs.wait(*_run_kwargs(a)[0], **_run_kwargs(a)[1]),
+    "create_run": lambda c, a: c.runs.create(*_run_kwargs(a)[0], **_run_kwargs(a)[1]),
+    "create_batch": lambda c, a: c.runs.create_batch(a["payloads"]),
+    "list_runs": _with_id("runs", "list", "thread_id"),
     "get_run": lambda c, a: c.runs.get(a["thread_id"], a["run_id"]),
+    "join": _on_run("join"),
+    "join_stream": _on_run("join_stream"),
+    "cancel_run": _on_run("cancel"),
+    "cancel_many": lambda c, a: c.runs.cancel_many(**a),
+    "delete_run": _on_run("delete"),
     "http_get": lambda c, a: c.http.get(a["path"]),
     "http_post": lambda c, a: c.http.post(a["path"], json=a.get("json")),
 }
@@ -313,23 +368,37 @@ def run_rg_async(url: str, steps: list[Step]) -> Trace:
 # --- raw HTTP ----------------------------------------------------------------------
 
 # Response headers whose presence and (normalised) value are part of the protocol.
-RAW_HEADERS = ("content-type", "location", "content-location", "x-pagination-total")
+RAW_HEADERS = (
+    "content-type",
+    "location",
+    "content-location",
+    "x-pagination-total",
+    "x-pagination-next",
+    "allow",
+)
 
 
 def run_raw(url: str, steps: list[Step]) -> Trace:
     """Send exact requests with httpx and record status, headers and parsed body.
 
-    Step ops are HTTP methods; args are `path` and either `json` or `content`
-    (raw bytes, for malformed bodies). SSE bodies are parsed into events.
+    Step ops are HTTP methods; args are `path`, either `json` or `content`
+    (raw bytes, for malformed bodies), and optional `headers`. The status is
+    recorded with its reason phrase. SSE bodies are parsed into events.
     """
     trace = Trace()
     with httpx.Client(base_url=url, timeout=30, event_hooks={"response": [trace.record]}) as client:
 
         def call(s: Step, a: dict[str, Any]) -> Any:
-            response = client.request(s.op, a["path"], json=a.get("json"), content=a.get("content"))
+            response = client.request(
+                s.op,
+                a["path"],
+                json=a.get("json"),
+                content=a.get("content"),
+                headers=a.get("headers"),
+            )
             response.read()
             return {
-                "status": response.status_code,
+                "status": f"{response.status_code} {response.reason_phrase}",
                 "headers": {h: response.headers[h] for h in RAW_HEADERS if h in response.headers},
                 "body": _raw_body(response),
             }

@@ -18,6 +18,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.types import interrupt
+from typing_extensions import TypedDict as TypedDictX  # pydantic describes it on 3.11
 
 
 class EchoState(TypedDict, total=False):
@@ -125,11 +126,11 @@ def wait(state: SlowState) -> dict[str, Any]:
 slow = StateGraph(SlowState).add_node(wait).add_edge(START, "wait").compile(name="slow")
 
 
-class FilteredInput(TypedDict):
+class FilteredInput(TypedDictX):
     question: str
 
 
-class FilteredOutput(TypedDict):
+class FilteredOutput(TypedDictX):
     answer: str
 
 
