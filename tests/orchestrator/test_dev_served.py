@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
+from langgraph_sdk import get_sync_client
 
 from orchestrator.children import discover_children
+from orchestrator.loader import graph_ids
 from orchestrator.running_dev import find_running_dev
 
 from .dev_process import ROOT, dev_env, kill_leftovers, make_dev, wait_published, wait_until_gone
@@ -152,3 +154,23 @@ def test_a_child_whose_url_env_is_set_is_called_there_not_started(tmp_path: Path
         assert sorted(dev.children) == sorted(c.name for c in discover_children()[1:])
     log = (tmp_path / "make-dev.log").read_text()
     assert f"child {first.name:<10} {elsewhere}  (from {first.url_env})" in log
+
+
+def test_every_served_graph_answers_through_the_sdk_against_make_dev(tmp_path: Path) -> None:
+    with make_dev(tmp_path) as (_, dev):
+        client = get_sync_client(url=dev.orchestrator, api_key=None)
+        for graph_id in graph_ids():
+            thread = client.threads.create()["thread_id"]
+            question = {
+                "messages": [{"role": "user", "content": "How much does a wind turbine produce?"}]
+            }
+            client.runs.wait(thread, graph_id, input=question)
+            pending = client.threads.get(thread)["interrupts"]
+            while pending:
+                interrupt_id = next(iter(pending.values()))[0]["id"]
+                resume = {interrupt_id: {"approved": True}}
+                client.runs.wait(thread, graph_id, command={"resume": resume})
+                pending = client.threads.get(thread)["interrupts"]
+            state = client.threads.get_state(thread)
+            assert state["next"] == [], graph_id
+            assert state["values"]["messages"][-1]["type"] == "ai", graph_id

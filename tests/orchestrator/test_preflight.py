@@ -176,14 +176,18 @@ def test_children_are_every_folder_with_a_langgraph_json(tmp_path: Path) -> None
     ]
 
 
-def test_make_dev_refuses_a_remote_aimed_at_the_orchestrator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_make_dev_refuses_a_remote_aimed_at_the_orchestrator(tmp_path: Path) -> None:
     port = free_port()
-    monkeypatch.setenv("ORCHESTRATOR_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("WRITER_URL", f"http://localhost:{port}/")
-    assert dev.main(["--port", str(port)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error: ") and "points at this deployment itself" in err
-    assert len(err.splitlines()) == 1
-    assert not (tmp_path / "state" / "servers").exists()
+    result = subprocess.run(  # a fresh process: the graphs are built there, as in make dev
+        [sys.executable, "-m", "orchestrator.dev", "--port", str(port)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "WRITER_URL": f"http://localhost:{port}/",
+            "ORCHESTRATOR_STATE_DIR": str(tmp_path / "state"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert_one_line_before_anything(result, tmp_path, "points at this deployment itself")
