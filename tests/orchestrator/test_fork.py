@@ -4,13 +4,15 @@ From a fresh clone of this repository: `make new-remote NAME=translator`, one
 line wiring it into the pipeline and one into the supervisor, then its
 generated test passes, `make run` starts four children and runs the new node,
 and `make check` beside `make dev` says ok for all four remotes. The clone
-reuses this checkout's environment instead of installing its own.
+borrows this environment's packages instead of installing its own.
 """
 
 import os
 import re
 import signal
 import subprocess
+import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,15 +52,48 @@ def wire(clone: Path) -> None:
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh clone that uses this checkout's environment (nothing is installed)."""
+    """A fresh clone with an environment of its own that borrows this one's packages.
+
+    Its ``.venv`` sees the clone's ``src/`` and this environment's third-party
+    packages, and nothing else of this checkout; nothing is installed, and
+    this checkout's environment is never synced from the clone.
+    """
     target = tmp_path_factory.mktemp("fork") / "fork"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True)
-    (target / ".venv").symlink_to(ROOT / ".venv")
+    venv = target / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    borrowed = sysconfig.get_paths()["purelib"]
+    Path(purelib, "fork.pth").write_text(f"{target / 'src'}\n{borrowed}\n")
+    _borrow_commands(Path(sys.executable).parent, venv / "bin")
+    (venv / ".synced").touch()  # make's stamp: the environment is up to date
     if (ROOT / ".tools").exists():
         (target / ".tools").symlink_to(ROOT / ".tools")
-    for lock in ("pyproject.toml", "uv.lock"):  # older than the environment: make syncs nothing
-        os.utime(target / lock, (0, 0))
     return target
+
+
+def _borrow_commands(source: Path, target: Path) -> None:
+    """Give the clone's environment this one's commands (pytest, ruff, mypy...), on its python."""
+    python = target / "python"
+    for command in source.iterdir():
+        if (target / command.name).exists() or not command.is_file():
+            continue
+        head = command.read_bytes()[:2]
+        if head == b"#!":
+            _, body = command.read_text().split("\n", 1)
+            (target / command.name).write_text(f"#!{python}\n{body}")
+            (target / command.name).chmod(0o755)
+        else:
+            (target / command.name).symlink_to(command)
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +101,7 @@ def env(clone: Path) -> dict[str, str]:
     """The clone's own code and state, and no child URL from this process."""
     urls = {child.url_env for child in discover_children()} | {f"{NAME.upper()}_URL"}
     base = {k: v for k, v in os.environ.items() if k not in urls and k != "ORCHESTRATOR_ENV_FILE"}
-    return {
-        **base,
-        "PYTHONPATH": str(clone / "src"),
-        "ORCHESTRATOR_STATE_DIR": str(clone / ".orchestrator"),
-    }
+    return {**base, "ORCHESTRATOR_STATE_DIR": str(clone / ".orchestrator")}
 
 
 def make(clone: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
