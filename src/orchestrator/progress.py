@@ -1,10 +1,11 @@
 """Render the orchestrator's stream as live terminal progress.
 
 Reads ``astream(stream_mode=["tasks", "messages", "updates"], subgraphs=True)``
-parts: which node (and so which remote) starts and finishes, the remote tools
-a tool-calling agent calls, and the tokens a remote streams back, shown as
-they arrive. Which node calls which remote is read from the graph itself, so
-a new remote shows up without being listed here.
+parts: which node (and so which remote) starts and finishes, the tools a
+tool-calling agent of the graph calls (not those the remotes call inside
+themselves), and the tokens a remote streams back, shown as they arrive.
+Which node calls which remote is read from the graph itself, so a new remote
+shows up without being listed here.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Progress:
         """Take one stream part."""
         if mode == "tasks" and not ns and isinstance(data, dict):
             self._task(data)
-        elif mode == "updates" and isinstance(data, dict):
+        elif mode == "updates" and isinstance(data, dict) and len(ns) <= 1:
             for update in data.values():
                 if isinstance(update, dict):
                     self._tool_traffic(update.get("messages") or [])
@@ -79,7 +80,7 @@ class Progress:
                     request = (call.get("args") or {}).get("request")
                     self._say(
                         f"-> tool {call['name']}{self._kind(call['name'])} called"
-                        + (f": {request}" if isinstance(request, str) else "")
+                        + (f": {_first_line(request)}" if isinstance(request, str) else "")
                     )
             elif isinstance(message, ToolMessage) and message.name:
                 tool = f"tool {message.name}{self._kind(message.name)}"
@@ -95,6 +96,11 @@ class Progress:
             self._streaming = False
         self.out.write(text + end)
         self.out.flush()
+
+
+def _first_line(text: str, limit: int = 100) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit and line == text.strip() else line[: limit - 3] + "..."
 
 
 def _node(ns: tuple[str, ...]) -> str:
