@@ -85,10 +85,12 @@ def test_a_child_that_dies_is_reported_and_the_rest_stop(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-@pytest.mark.parametrize("how", ["sigterm to make's group", "closing the terminal"])
+@pytest.mark.parametrize(
+    "how", ["ctrl-c in the terminal", "sigterm to make's group", "closing the terminal"]
+)
 def test_make_dev_typed_into_a_terminal_stops_completely(tmp_path: Path, how: str) -> None:
     """The reported case: `make dev` typed into an interactive shell in tmux, then stopped."""
-    tmux = ["tmux", "-L", f"dev-test-{os.getpid()}", "-f", os.devnull]
+    tmux = ["tmux", "-L", f"dev-test-{os.getpid()}-{how.split()[0]}", "-f", os.devnull]
     subprocess.run(
         [*tmux, "new-session", "-d", "-x", "200", "-y", "50", "bash", "--norc", "-i"],
         env=dev_env(tmp_path),
@@ -103,6 +105,8 @@ def test_make_dev_typed_into_a_terminal_stops_completely(tmp_path: Path, how: st
         pane = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
         if how == "closing the terminal":
             subprocess.run([*tmux, "kill-server"], check=True)
+        elif how == "ctrl-c in the terminal":
+            subprocess.run([*tmux, "send-keys", "C-c"], check=True)
         else:
             os.killpg(os.getpgid(_parent_make(dev.pid)), signal.SIGTERM)
         left = wait_until_gone(dev)
