@@ -353,13 +353,17 @@ def run_dev_servers(servers: Sequence[DevServer]) -> Iterator[list[DevServer]]:
         servers: Servers that have not been started; each needs its own `cwd`
             so their state and logs do not mix.
     """
-    with ExitStack() as stack:
+    stack = ExitStack()
+    try:
         for server in servers:
             stack.callback(server.stop)
             server.launch()
         for server in servers:
             server.wait_ready()
         yield list(servers)
+    finally:
+        with deferred_signals():  # a signal between two stops must not skip the second
+            stack.close()
 
 
 def resolve_config_paths(config: dict[str, Any], base: Path) -> dict[str, Any]:
