@@ -186,9 +186,7 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         """Run the remote for one parent task (langgraph calls this with the task's config)."""
         return self._run(input, ensure_config(config))
 
-    async def ainvoke(
-        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> Any:
+    async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
         """Async ``invoke``."""
         return await self._arun(input, ensure_config(config))
 
