@@ -23,10 +23,10 @@ from remote_graphs.errors import ConfigError
 from remote_graphs.sqlite_saver import ServedSqliteSaver
 
 DB_ENV = "REMOTE_GRAPHS_DB"
-"""SQLite file for checkpoints (default ``.orchestrator/checkpoints.sqlite``)."""
+"""SQLite file for checkpoints (default: in ``.langgraph_api/``, beside the dev server's state)."""
 POSTGRES_ENV = "REMOTE_GRAPHS_POSTGRES_URI"
 """Postgres connection string; when set, Postgres is used instead of SQLite."""
-DEFAULT_DB = Path(".orchestrator") / "checkpoints.sqlite"
+DEFAULT_DB = Path(".langgraph_api") / "checkpoints.sqlite"
 
 
 def sqlite_path(path: str | os.PathLike[str] | None = None) -> Path:
