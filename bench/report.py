@@ -8,10 +8,11 @@ always the last full run's.
 from __future__ import annotations
 
 import os
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from bench.common import Row, Section, environment, fmt, markdown
+from bench.common import ROOT, Row, Section, environment, fmt, markdown
 
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -46,13 +47,30 @@ def _summary(sections: list[Section]) -> list[str]:
 
 
 def machine_line(started: datetime, seconds: float) -> str:
-    """Return when, where and how long, with the load average at the end of the run."""
+    """Return when, where, on which commit and how long, with the load at the end of the run."""
     env = environment()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
-        f"Run {started:%Y-%m-%d %H:%M} UTC on {env['cores']} cores ({env['cpu']}), "
-        f"{env['os']}; took {seconds:.0f} s; load average at the end {load}."
+        f"Run {started:%Y-%m-%d %H:%M} UTC {revision()} on {env['cores']} cores "
+        f"({env['cpu']}), {env['os']}; took {seconds:.0f} s; load average at the end {load}."
     )
+
+
+def revision() -> str:
+    """Return 'at <commit>' (and whether the tree had changes), or '' outside a checkout."""
+    try:
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no", "--", "src", "bench")
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f"at {head}" + (" with uncommitted changes in src/ or bench/" if dirty else "")
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
+    )
+    return done.stdout.strip()
 
 
 def document(sections: list[Section], started: datetime, chart_name: str, seconds: float) -> str:
