@@ -13,8 +13,8 @@ from orchestrator.devserver import DevServer
 from remote_graphs.testing import FakeAgentServer
 from tests.sample_graphs.graphs import GRAPHS
 
+from .catalog import SCENARIOS
 from .drivers import DRIVERS, Trace
-from .scenarios import SCENARIOS
 
 RealTraces = dict[tuple[str, str], "Trace | BaseException"]
 
@@ -30,7 +30,8 @@ def real_traces(real_agent_server: DevServer) -> RealTraces:
     `--n-jobs-per-worker 10`) changes nothing in their output. This is why the
     test-only patch of the server's queue poll is not needed.
     """
-    cases = [(s, d) for s in SCENARIOS for d in s.drivers]
+    cases = [(s, d) for s in SCENARIOS for d in s.drivers if not s.exclusive]
+    alone = [(s, d) for s in SCENARIOS for d in s.drivers if s.exclusive]
 
     def run(case: tuple[Any, str]) -> Trace | BaseException:
         sc, driver = case
@@ -42,8 +43,10 @@ def real_traces(real_agent_server: DevServer) -> RealTraces:
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(cases)) as pool:
         results = list(pool.map(run, cases))
-    print(f"real server: {len(cases)} traces in {time.monotonic() - started:.1f} s")
-    return {(sc.name, d): r for (sc, d), r in zip(cases, results, strict=True)}
+    # Scenarios that change what every client sees (assistants) run afterwards, one at a time.
+    results += [run(case) for case in alone]
+    print(f"real server: {len(cases) + len(alone)} traces in {time.monotonic() - started:.1f} s")
+    return {(sc.name, d): r for (sc, d), r in zip(cases + alone, results, strict=True)}
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import dataclasses
 import inspect
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 
 from .diff import parse_sse
 
-REF_RE = re.compile(r"\$(?:assistant:)?[a-z_]+")
+REF_RE = re.compile(r"\$(?:assistant:)?[a-z_][a-z0-9_]*")
 NAMESPACE = uuid.UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
 
 
@@ -50,6 +51,28 @@ def step(op: str, save: Mapping[str, tuple[Any, ...]] | None = None, **args: Any
     return Step(op, args, save or {})
 
 
+def until(check: Step, path: tuple[Any, ...], equals: Any) -> Step:
+    """Wait (polling `check`) until the value at `path` in its result equals `equals`.
+
+    Used to reach a state both servers pass through at their own pace, such as
+    a run that has written its first checkpoint, without a fixed sleep. It
+    records no output and no traffic.
+    """
+    return Step("until", {"check": check, "path": path, "equals": equals})
+
+
+UNTIL_TIMEOUT = 30.0
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    try:
+        for key in path:
+            value = value[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return value
+
+
 @dataclass
 class Trace:
     """What a scenario produced: one output per step, the HTTP exchanges, the connections.
@@ -62,10 +85,13 @@ class Trace:
     outputs: list[Any] = field(default_factory=list)
     traffic: list[str] = field(default_factory=list)
     client_ports: set[int] = field(default_factory=set)
+    muted: bool = False
+    """While True (an `until` step polls), exchanges are not noted: their number is timing."""
 
     def record(self, response: httpx.Response) -> None:
         """Note one HTTP exchange (an httpx response hook)."""
-        self.traffic.append(_exchange(response))
+        if not self.muted:
+            self.traffic.append(_exchange(response))
         stream = response.extensions.get("network_stream")
         address = stream.get_extra_info("client_addr") if stream is not None else None
         if address:
@@ -193,6 +219,37 @@ def _with_id(resource: str, method: str, key: str) -> Call:
     )
 
 
+def _until_runs_done(parts: Any, runs: int) -> Any:
+    """Read a thread stream (which never ends) until `runs` runs have reported done."""
+
+    def done(part: Any) -> bool:
+        return part.event == "metadata" and part.data.get("status") == "run_done"
+
+    if inspect.isasyncgen(parts) or inspect.isawaitable(parts):
+
+        async def collect() -> list[Any]:
+            stream = await parts if inspect.isawaitable(parts) else parts
+            seen: list[Any] = []
+            async for part in stream:
+                seen.append([part.event, jsonable(part.data)])
+                if (
+                    done(part)
+                    and sum(1 for e, d in seen if e == "metadata" and "status" in d) >= runs
+                ):
+                    break
+            await stream.aclose()
+            return seen
+
+        return collect()
+    seen: list[Any] = []
+    for part in parts:
+        seen.append([part.event, jsonable(part.data)])
+        if done(part) and sum(1 for e, d in seen if e == "metadata" and "status" in d) >= runs:
+            break
+    parts.close()
+    return seen
+
+
 SDK_CALLS: dict[str, Call] = {
     "search_assistants": lambda c, a: c.assistants.search(**a),
     "count_assistants": lambda c, a: c.assistants.count(**a),
@@ -212,6 +269,9 @@ SDK_CALLS: dict[str, Call] = {
     "search_threads": lambda c, a: c.threads.search(**a),
     "count_threads": lambda c, a: c.threads.count(**a),
     "copy_thread": lambda c, a: c.threads.copy(a["thread_id"]),
+    "join_thread_stream": lambda c, a: _until_runs_done(
+        c.threads.join_stream(a["thread_id"], last_event_id=a.get("last_event_id")), a["runs"]
+    ),
     "prune_threads": lambda c, a: c.threads.prune(**a),
     "get_state": lambda c, a: c.threads.get_state(**a),
     "update_state": lambda c, a: c.threads.update_state(**a),
@@ -236,12 +296,55 @@ def _stream_output(parts: list[Any]) -> list[Any]:
     return [[p.event, jsonable(p.data)] for p in parts]
 
 
+def _poll(s: Step, trace: Trace, ctx: Context, call: Callable[[Step, dict[str, Any]], Any]) -> None:
+    """Carry out an `until` step with a sync `call`."""
+    check: Step = s.args["check"]
+    deadline = time.monotonic() + UNTIL_TIMEOUT
+    trace.muted = True
+    try:
+        while (
+            _at(jsonable(call(check, ctx.resolve(dict(check.args)))), s.args["path"])
+            != (s.args["equals"])
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"until {check.op}: {s.args['path']} never became {s.args['equals']}"
+                )
+            time.sleep(0.05)
+    finally:
+        trace.muted = False
+
+
+async def _apoll(
+    s: Step, trace: Trace, ctx: Context, call: Callable[[Step, dict[str, Any]], Any]
+) -> None:
+    """Carry out an `until` step with an async `call`."""
+    check: Step = s.args["check"]
+    deadline = time.monotonic() + UNTIL_TIMEOUT
+    trace.muted = True
+    try:
+        while (
+            _at(jsonable(await call(check, ctx.resolve(dict(check.args)))), s.args["path"])
+            != (s.args["equals"])
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"until {check.op}: {s.args['path']} never became {s.args['equals']}"
+                )
+            await asyncio.sleep(0.05)
+    finally:
+        trace.muted = False
+
+
 def _drive(steps: list[Step], trace: Trace, call: Callable[[Step, dict[str, Any]], Any]) -> Trace:
     """Run steps one by one with a sync `call`, recording outputs or errors."""
     ctx = Context()
     for s in steps:
         if s.op == "new_id":  # a client-side id, e.g. for a thread the server will create
             ctx.saved[s.args["name"]] = str(uuid.uuid4())
+            continue
+        if s.op == "until":
+            _poll(s, trace, ctx, call)
             continue
         try:
             output = jsonable(call(s, ctx.resolve(dict(s.args))))
@@ -260,6 +363,9 @@ async def _adrive(
     for s in steps:
         if s.op == "new_id":
             ctx.saved[s.args["name"]] = str(uuid.uuid4())
+            continue
+        if s.op == "until":
+            await _apoll(s, trace, ctx, call)
             continue
         try:
             result = call(s, ctx.resolve(dict(s.args)))
@@ -281,7 +387,9 @@ def _sdk_result(result: Any) -> Any:
 async def _asdk_result(result: Any) -> Any:
     if inspect.isasyncgen(result):
         return _stream_output([p async for p in result])
-    return await result
+    if inspect.isawaitable(result):
+        return await result
+    return result
 
 
 def run_sdk_sync(url: str, steps: list[Step]) -> Trace:
@@ -321,7 +429,9 @@ def _rg_call(op: str, a: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     a = dict(a)
     a.pop("graph")
     thread = a.pop("thread", None)
-    config = {"configurable": {"thread_id": thread}} if thread else None
+    config: dict[str, Any] | None = {"configurable": {"thread_id": thread}} if thread else None
+    if "metadata" in a:
+        config = {**(config or {}), "metadata": a.pop("metadata")}
     if op in ("rg_invoke", "rg_stream"):
         value = Command(resume=a.pop("resume")) if "resume" in a else a.pop("input")
         return [value, config], a
@@ -399,11 +509,19 @@ def run_raw(url: str, steps: list[Step]) -> Trace:
             response.read()
             return {
                 "status": f"{response.status_code} {response.reason_phrase}",
-                "headers": {h: response.headers[h] for h in RAW_HEADERS if h in response.headers},
+                "headers": _headers(response),
                 "body": _raw_body(response),
             }
 
         return _drive(steps, trace, call)
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    """Return the protocol headers; `allow` sorted, as the real server's order is a set's."""
+    found = {h: response.headers[h] for h in RAW_HEADERS if h in response.headers}
+    if "allow" in found:
+        found["allow"] = ", ".join(sorted(m.strip() for m in found["allow"].split(",")))
+    return found
 
 
 def _raw_body(response: httpx.Response) -> Any:

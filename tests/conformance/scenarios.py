@@ -37,6 +37,9 @@ class Scenario:
             have none), "unordered", "shape" or "status".
         real_bug: Why the real server's answer is wrong and the fake need not
             match it. The comparison is then expected to differ (strict xfail).
+        exclusive: The scenario changes what every client sees (it creates
+            assistants), so it runs alone on the real server, after the
+            others, and on a fake of its own.
     """
 
     name: str
@@ -44,6 +47,7 @@ class Scenario:
     steps: tuple[Step, ...]
     compare: dict[int, str] = field(default_factory=dict)
     real_bug: str | None = None
+    exclusive: bool = False
 
 
 def scenario(name: str, drivers: tuple[str, ...], *steps: Step, **kw: Any) -> Scenario:
@@ -51,15 +55,17 @@ def scenario(name: str, drivers: tuple[str, ...], *steps: Step, **kw: Any) -> Sc
     return Scenario(name, drivers, steps, **kw)
 
 
-def _thread(name: str = "t", **kw: Any) -> Step:
+def thread(name: str = "t", **kw: Any) -> Step:
+    """Create a thread and remember its id as `name`."""
     return step("create_thread", save={name: ("thread_id",)}, **kw)
 
 
-def _stream(thread: str | None, graph: str, **kw: Any) -> Step:
+def stream(thread: str | None, graph: str, **kw: Any) -> Step:
+    """Stream a run and remember its id as `run`."""
     return step("stream", save={"run": RUN_ID}, thread_id=thread, assistant_id=graph, **kw)
 
 
-SCENARIOS: list[Scenario] = [
+BASE: list[Scenario] = [
     # --- assistants -------------------------------------------------------------
     scenario(
         "assistants",
@@ -83,8 +89,8 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "threads",
         SDK,
-        _thread(),
-        _thread("u", thread_id="$new"),
+        thread(),
+        thread("u", thread_id="$new"),
         step("create_thread", thread_id="$u"),  # duplicate: 409
         step("create_thread", thread_id="$u", if_exists="raise"),
         step("create_thread", thread_id="$u", if_exists="do_nothing"),
@@ -103,10 +109,10 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "stream-echo-modes",
         SDK,
-        _thread(),
-        _stream("$t", "echo", input=HI, stream_mode="values"),
-        _stream("$t", "echo", input=HI, stream_mode="updates"),
-        _stream("$t", "echo", input=HI, stream_mode=ALL_MODES),
+        thread(),
+        stream("$t", "echo", input=HI, stream_mode="values"),
+        stream("$t", "echo", input=HI, stream_mode="updates"),
+        stream("$t", "echo", input=HI, stream_mode=ALL_MODES),
         step("get_run", thread_id="$t", run_id="$run"),
         step("get_thread", thread_id="$t"),
         step("get_history", thread_id="$t", limit=3),
@@ -115,76 +121,43 @@ SCENARIOS: list[Scenario] = [
         "stream-chat-tokens-and-custom",
         SDK,
         step("new_id", name="t"),
-        _stream("$t", "chatty", input=HI, stream_mode=ALL_MODES, if_not_exists="create"),
-        _stream("$t", "chatty", input=HI, stream_mode="messages"),  # the legacy event names
+        stream("$t", "chatty", input=HI, stream_mode=ALL_MODES, if_not_exists="create"),
+        stream("$t", "chatty", input=HI, stream_mode="messages"),  # the legacy event names
         step("get_state", thread_id="$t"),
     ),
     scenario(
         "stream-subgraphs",
         SDK,
-        _thread(),
-        _stream("$t", "nested", input={"steps": []}, stream_mode=ALL_MODES, stream_subgraphs=True),
-        _stream("$t", "nested", input={"steps": []}, stream_mode=ALL_MODES),
+        thread(),
+        stream("$t", "nested", input={"steps": []}, stream_mode=ALL_MODES, stream_subgraphs=True),
+        stream("$t", "nested", input={"steps": []}, stream_mode=ALL_MODES),
         step("get_state", thread_id="$t", subgraphs=True),
     ),
     scenario(
         "stateless-runs",
         SDK,
-        _stream(None, "echo", input=HI, stream_mode=["values", "updates"]),
-        _stream(None, "nested", input={"steps": []}, stream_mode=ALL_MODES, stream_subgraphs=True),
+        stream(None, "echo", input=HI, stream_mode=["values", "updates"]),
+        stream(None, "nested", input={"steps": []}, stream_mode=ALL_MODES, stream_subgraphs=True),
         step("wait", thread_id=None, assistant_id="echo", input=HI),
-        _stream(None, "failing", input=HI, stream_mode="values"),
+        stream(None, "failing", input=HI, stream_mode="values"),
         step("wait", thread_id=None, assistant_id="failing", input=HI),
-    ),
-    scenario(
-        "output-schema",
-        SDK,
-        _thread(),
-        _stream("$t", "filtered", input={"question": "q"}, stream_mode=["values", "updates"]),
-        step("wait", thread_id="$t", assistant_id="filtered", input={"question": "again"}),
-        step("wait", thread_id=None, assistant_id="filtered", input={"question": "q"}),
-        _stream(None, "filtered", input={"question": "q"}, stream_mode=["values", "debug"]),
-        step("get_state", thread_id="$t"),
-        step("get_thread", thread_id="$t"),
-        step("get_history", thread_id="$t", limit=2),
-    ),
-    scenario(
-        "subgraph-interrupt",
-        SDK,
-        _thread(),
-        step("wait", thread_id="$t", assistant_id="nested_asker", input={"question": "q?"}),
-        step("get_thread", thread_id="$t"),
-        step("get_state", thread_id="$t", subgraphs=True),
-        step("get_history", thread_id="$t", limit=3),
-        _thread("u"),
-        _stream(
-            "$u",
-            "nested_asker",
-            input={"question": "q?"},
-            stream_mode=["values", "updates"],
-            stream_subgraphs=True,
-        ),
-        step("get_thread", thread_id="$u"),  # the subgraph's checkpoint came last
-        step("get_state", thread_id="$u", subgraphs=True),
-        _stream("$u", "nested_asker", command={"resume": "yes"}, stream_subgraphs=True),
-        step("get_thread", thread_id="$u"),
     ),
     # --- interrupts -------------------------------------------------------------
     scenario(
         "interrupt-and-resume-stream",
         SDK,
-        _thread(),
-        _stream("$t", "asker", input={"question": "ok?"}, stream_mode=["values", "updates"]),
+        thread(),
+        stream("$t", "asker", input={"question": "ok?"}, stream_mode=["values", "updates"]),
         step("get_thread", thread_id="$t"),
         step("get_state", thread_id="$t"),
-        _stream("$t", "asker", command={"resume": "yes"}, stream_mode=["values", "updates"]),
+        stream("$t", "asker", command={"resume": "yes"}, stream_mode=["values", "updates"]),
         step("get_state", thread_id="$t"),
         step("get_history", thread_id="$t", limit=5),
     ),
     scenario(
         "interrupt-and-resume-wait",
         SDK,
-        _thread(),
+        thread(),
         step("wait", thread_id="$t", assistant_id="asker", input={"question": "wait?"}),
         step("wait", thread_id="$t", assistant_id="asker", command={"resume": 42}),
         step("get_thread", thread_id="$t"),
@@ -192,16 +165,16 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "interrupt-before",
         SDK,
-        _thread(),
-        _stream("$t", "echo", input=HI, stream_mode="updates", interrupt_before=["reply"]),
+        thread(),
+        stream("$t", "echo", input=HI, stream_mode="updates", interrupt_before=["reply"]),
         step("get_state", thread_id="$t"),
     ),
     # --- a graph that raises ----------------------------------------------------
     scenario(
         "graph-error",
         SDK,
-        _thread(),
-        _stream("$t", "failing", input=HI, stream_mode=["values", "updates"]),
+        thread(),
+        stream("$t", "failing", input=HI, stream_mode=["values", "updates"]),
         step("get_run", thread_id="$t", run_id="$run"),
         step("get_thread", thread_id="$t"),
         step("get_state", thread_id="$t"),
@@ -211,7 +184,7 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "state-and-history",
         SDK,
-        _thread(),
+        thread(),
         step("wait", thread_id="$t", assistant_id="echo", input=HI),
         step("get_state", thread_id="$t", save={"cp": ("checkpoint_id",)}),
         step("get_state", thread_id="$t", checkpoint={"thread_id": "$t"}),
@@ -229,20 +202,20 @@ SCENARIOS: list[Scenario] = [
     scenario(
         "update-state-without-graph",
         SDK,
-        _thread(),
+        thread(),
         step("update_state", thread_id="$t", values={"log": ["x"]}),
     ),
     # --- error statuses ---------------------------------------------------------
     scenario(
         "run-errors",
         SDK,
-        _stream("not-a-uuid", "echo", input=HI),  # 400 here, 422 on other thread routes
+        stream("not-a-uuid", "echo", input=HI),  # 400 here, 422 on other thread routes
         step("wait", thread_id="not-a-uuid", assistant_id="echo", input=HI),
-        _stream("$new", "echo", input=HI),  # unknown thread, no if_not_exists: 404
-        _stream(None, "nope", input=HI),  # unknown graph name: 422
-        _stream("$new", "nope", input=HI, if_not_exists="create"),
-        _stream(None, "$new", input=HI),  # unknown assistant UUID: 404
-        _stream(None, "echo", input=HI, config={"configurable": {"a": 1}}, context={"a": 1}),
+        stream("$new", "echo", input=HI),  # unknown thread, no if_not_exists: 404
+        stream(None, "nope", input=HI),  # unknown graph name: 422
+        stream("$new", "nope", input=HI, if_not_exists="create"),
+        stream(None, "$new", input=HI),  # unknown assistant UUID: 404
+        stream(None, "echo", input=HI, config={"configurable": {"a": 1}}, context={"a": 1}),
         step("wait", thread_id=None, assistant_id="echo", command={"resume": 1}),
     ),
     # --- RemoteGraph ------------------------------------------------------------
@@ -298,25 +271,6 @@ SCENARIOS: list[Scenario] = [
         step("rg_get_state", graph="asker", thread="$t"),
         step("rg_invoke", graph="asker", resume="yes", thread="$t"),
         step("rg_get_state", graph="asker", thread="$t"),
-    ),
-    scenario(
-        "rg-output-schema",
-        RG,
-        step("rg_invoke", graph="filtered", input={"question": "q"}),
-        step("new_id", name="t"),
-        step("rg_invoke", graph="filtered", input={"question": "q"}, thread="$t"),
-        step("rg_stream", graph="filtered", input={"question": "q"}, stream_mode=["values"]),
-        step("rg_stream", graph="filtered", input={"question": "q"}, stream_mode="updates"),
-        step("rg_get_state", graph="filtered", thread="$t"),
-    ),
-    scenario(
-        "rg-subgraph-interrupt",
-        RG,
-        step("new_id", name="t"),
-        step("rg_invoke", graph="nested_asker", input={"question": "q?"}, thread="$t"),
-        step("rg_get_state", graph="nested_asker", thread="$t", subgraphs=True),
-        step("rg_invoke", graph="nested_asker", resume="yes", thread="$t"),
-        step("rg_get_state", graph="nested_asker", thread="$t", subgraphs=True),
     ),
     scenario(
         "rg-errors",

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import pytest
 
+from remote_graphs.testing.plugin import MakeFakeAgentServer
+from tests.sample_graphs.graphs import GRAPHS
+
+from .catalog import SCENARIOS
 from .conftest import RealTraces
 from .diff import compare_traces
 from .drivers import DRIVERS, Trace
-from .scenarios import SCENARIOS, Scenario
+from .scenarios import Scenario
 
 pytestmark = pytest.mark.real_server
 
@@ -29,12 +33,17 @@ CASES = [
 
 @pytest.mark.parametrize(("scenario", "driver"), CASES)
 def test_fake_answers_like_the_real_server(
-    scenario: Scenario, driver: str, real_traces: RealTraces, fake_server_url: str
+    scenario: Scenario,
+    driver: str,
+    real_traces: RealTraces,
+    fake_server_url: str,
+    make_fake_agent_server: MakeFakeAgentServer,
 ) -> None:
     real = real_traces[(scenario.name, driver)]
     if isinstance(real, BaseException):
         raise real
-    fake = DRIVERS[driver](fake_server_url, list(scenario.steps))
+    url = make_fake_agent_server(GRAPHS).url if scenario.exclusive else fake_server_url
+    fake = DRIVERS[driver](url, list(scenario.steps))
     diffs = compare_traces(real.as_json(), fake.as_json(), scenario.compare)
     assert not diffs, f"{len(diffs)} difference(s):\n" + "\n".join(diffs[:40])
 

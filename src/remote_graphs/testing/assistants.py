@@ -124,6 +124,10 @@ class Assistants:
             raise ApiError(404, "Not Found")
         return copy.deepcopy(assistant)
 
+    def existing(self, value: str, detail: str) -> str:
+        """Return the id of an assistant that exists, or raise 404 with ``detail``."""
+        return str(self._existing(value, detail)["assistant_id"])
+
     def _existing(self, value: str, detail: str) -> dict[str, Any]:
         aid = parse_uuid(value, 422, "Invalid assistant ID: must be a UUID")
         assistant = self.records.get(aid)

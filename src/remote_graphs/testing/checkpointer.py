@@ -21,8 +21,9 @@ from langgraph.checkpoint.base import (
     CheckpointMetadata,
     CheckpointTuple,
 )
+from langgraph.checkpoint.memory import InMemorySaver
 
-__all__ = ["ServerCheckpointer", "copy_thread", "server_metadata"]
+__all__ = ["ServerCheckpointer", "copy_thread", "delete_run_checkpoints", "server_metadata"]
 
 _EXCLUDED_CONFIGURABLE: Final = frozenset({"checkpoint_ns", "checkpoint_id", "run_id", "thread_id"})
 _PER_REQUEST: Final = frozenset(
@@ -81,6 +82,28 @@ async def copy_thread(saver: BaseCheckpointSaver[Any], source: str, target: str)
             by_task.setdefault(task_id, []).append((channel, value))
         for task_id, writes in by_task.items():
             await saver.aput_writes(written, writes, task_id)
+
+
+async def delete_run_checkpoints(
+    saver: BaseCheckpointSaver[Any], thread_id: str, run_id: str
+) -> None:
+    """Delete the checkpoints one run wrote (a deleted or rolled-back run).
+
+    ``InMemorySaver`` has no ``delete_for_runs``; like the server's in-memory
+    runtime, its checkpoints whose metadata names the run are removed directly.
+    """
+    try:
+        await saver.adelete_for_runs([run_id])
+        return
+    except NotImplementedError:
+        if not isinstance(saver, InMemorySaver):
+            return
+    for namespace, checkpoints in list(saver.storage.get(thread_id, {}).items()):
+        for checkpoint_id, (_, metadata, _) in list(checkpoints.items()):
+            if saver.serde.loads_typed(metadata).get("run_id") == run_id:
+                del checkpoints[checkpoint_id]
+        if not checkpoints:
+            del saver.storage[thread_id][namespace]
 
 
 class ServerCheckpointer(BaseCheckpointSaver[Any]):

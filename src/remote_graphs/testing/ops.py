@@ -30,12 +30,22 @@ from remote_graphs.testing.assistants import (
     pagination_headers,
     select_fields,
 )
-from remote_graphs.testing.checkpointer import ServerCheckpointer, copy_thread
+from remote_graphs.testing.checkpointer import (
+    ServerCheckpointer,
+    copy_thread,
+    delete_run_checkpoints,
+)
 from remote_graphs.testing.command import map_command
 from remote_graphs.testing.loop import LoopThread
 from remote_graphs.testing.records import RequestLog
-from remote_graphs.testing.run import RunRequest, RunState, build_run
-from remote_graphs.testing.serde import iso_now, mapping_or_empty, to_jsonable, uuid7
+from remote_graphs.testing.run import RunRequest, RunState, ThreadChannel, build_run
+from remote_graphs.testing.serde import (
+    iso_now,
+    json_dumps,
+    mapping_or_empty,
+    to_jsonable,
+    uuid7,
+)
 from remote_graphs.testing.state import (
     EMPTY_THREAD_STATE,
     history_before_config,
@@ -109,6 +119,7 @@ class Deployment:
         self.assistants = Assistants(self.graphs)
         self.threads: dict[str, dict[str, Any]] = {}
         self.runs: dict[str, RunState] = {}
+        self.channel = ThreadChannel()
 
     # -- threads ------------------------------------------------------------------
 
@@ -172,7 +183,12 @@ class Deployment:
             ]
             for step in supersteps
         ]
-        config: Any = {"configurable": {"thread_id": thread["thread_id"], "checkpoint_ns": ""}}
+        configurable = {
+            "thread_id": thread["thread_id"],
+            "checkpoint_ns": "",
+            "graph_id": self.thread_graph_id(thread),
+        }
+        config: Any = {"configurable": configurable}
         self.loop.call(graph.abulk_update_state(config, updates))
         self.loop.call(self.refresh_thread(str(thread["thread_id"])))
 
@@ -389,7 +405,24 @@ class Deployment:
         except InvalidUpdateError as exc:
             raise ApiError(400, str(exc)) from None
         self.loop.call(self.refresh_thread(thread_id))
+        state = self.get_state(thread_id)
+        self.channel.publish(
+            thread_id, "state_update", json_dumps({"state": state, "thread_id": thread_id})
+        )
         return written_checkpoint_to_wire(new_config)
+
+    def replayed(self, thread_id: str, after: str) -> list[Any]:
+        """Return the kept events of a thread's resumable runs after ``after``, in id order."""
+        with self.lock:
+            runs = [r for r in self.runs.values() if r.thread_id == thread_id]
+        frames = []
+        for run in runs:
+            for frame in run.stored_frames(after):
+                if frame.event == "control":
+                    done = {"status": "run_done", "run_id": run.run_id}
+                    frame = frame._replace(event="metadata", data=json_dumps(done))
+                frames.append(frame)
+        return sorted(frames, key=lambda f: f.id or "")
 
     async def latest_checkpoint(self, thread_id: str) -> dict[str, Any] | None:
         """Return the thread's latest state in checkpoint form (on the loop)."""
@@ -521,6 +554,7 @@ class Deployment:
                 headers=headers,
                 header_filter=header_filter,
             )
+            run.channel = self.channel
             self.runs[run_id] = run
             created = run.to_wire()
         return run, created, run.subscribe(), inflight
@@ -597,7 +631,7 @@ class Deployment:
             if run is None or run.thread_id != thread_id:
                 raise ApiError(404, "Run not found")
             del self.runs[run_id]
-        self.loop.call(self.saver.adelete_for_runs([run_id]))
+        self.loop.call(delete_run_checkpoints(self.saver.inner, thread_id, run_id))
 
     def runs_to_cancel(self, body: Mapping[str, Any]) -> list[RunState]:
         """Select the runs of ``POST /runs/cancel`` (by status, or thread and run ids)."""

@@ -28,6 +28,7 @@ __all__ = [
     "ApiError",
     "ApiRequest",
     "Router",
+    "empty_response",
     "error_response",
     "internal_error_response",
     "json_response",
@@ -181,6 +182,13 @@ def json_response(
         headers=dict(headers or {}),
         content_type="application/json",
     )
+
+
+def empty_response(status: int) -> Response:
+    """Return a response without a body or content type (``204``, ``202``)."""
+    response = Response(status=status)
+    del response.headers["Content-Type"]
+    return response
 
 
 def error_response(status: int, detail: str, headers: Mapping[str, str] | None = None) -> Response:

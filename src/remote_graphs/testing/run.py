@@ -34,6 +34,7 @@ __all__ = [
     "Frame",
     "RunRequest",
     "RunState",
+    "ThreadChannel",
     "build_run",
 ]
 
@@ -60,6 +61,56 @@ class Frame(NamedTuple):
     id: str | None
 
 
+class ThreadChannel:
+    """Fan every event of a deployment's runs out to the streams of their threads.
+
+    ``GET /threads/{id}/stream`` follows all runs of a thread, present and
+    future, and state updates; each event gets an id, as on the server.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._watchers: dict[str, list[queue.SimpleQueue[Any]]] = {}
+        self._seq = 0
+
+    def next_id(self) -> str:
+        """Return a new ``<ms>-<seq>`` event id."""
+        with self._lock:
+            self._seq += 1
+            return f"{time.time_ns() // 1_000_000}-{self._seq}"
+
+    def watch(self, thread_id: str) -> queue.SimpleQueue[Any]:
+        """Return a queue that receives the thread's next events."""
+        q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        with self._lock:
+            self._watchers.setdefault(thread_id, []).append(q)
+        return q
+
+    def unwatch(self, thread_id: str, q: queue.SimpleQueue[Any]) -> None:
+        """Stop feeding a queue (its stream ended)."""
+        with self._lock:
+            watchers = self._watchers.get(thread_id, [])
+            if q in watchers:
+                watchers.remove(q)
+
+    def publish(self, thread_id: str, event: str, data: bytes, frame_id: str | None = None) -> None:
+        """Send one event to the thread's watchers."""
+        with self._lock:
+            watchers = list(self._watchers.get(thread_id, []))
+        if watchers:
+            frame = Frame(event, data, frame_id or self.next_id())
+            for q in watchers:
+                q.put(frame)
+
+    def abort(self) -> None:
+        """Make every thread stream cut its connection (server shutting down)."""
+        with self._lock:
+            watchers = [q for qs in self._watchers.values() for q in qs]
+            self._watchers.clear()
+        for q in watchers:
+            q.put(ABORT)
+
+
 @dataclass
 class RunState:
     """Everything the fake knows about one run, mutable while it executes."""
@@ -77,6 +128,7 @@ class RunState:
     cancel_reason: str | None = None
     cancel_action: str = "interrupt"
     done: threading.Event = field(default_factory=threading.Event)
+    channel: ThreadChannel | None = None
     _frames: list[Frame] = field(default_factory=list)
     _subscribers: list[queue.SimpleQueue[Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -115,6 +167,16 @@ class RunState:
                 }
             )
 
+    def _next_id(self) -> str:
+        """Return the next ``<ms>-<seq>`` event id (caller holds the lock)."""
+        self._seq += 1
+        return f"{time.time_ns() // 1_000_000}-{self._seq}"
+
+    def stored_frames(self, after: str) -> list[Frame]:
+        """Return the kept frames (resumable runs) whose id comes after ``after``."""
+        with self._lock:
+            return [f for f in self._frames if f.id is not None and f.id > after]
+
     def subscribe(self, replay_after: str | None = None) -> queue.SimpleQueue[Any]:
         """Return a queue that receives this run's next frames, then END.
 
@@ -126,7 +188,11 @@ class RunState:
         with self._lock:
             if replay_after is not None:
                 for frame in self._frames:
-                    if frame.id is not None and frame.id > replay_after:
+                    if (
+                        frame.id is not None
+                        and frame.id > replay_after
+                        and frame.event != "control"
+                    ):
                         q.put(frame)
             if self.done.is_set():
                 q.put(END)
@@ -144,25 +210,29 @@ class RunState:
         """Encode one event and hand it to every subscriber."""
         payload = json_dumps(data)
         with self._lock:
-            frame_id = None
-            if self.resumable:
-                frame_id = f"{time.time_ns() // 1_000_000}-{self._seq}"
-                self._seq += 1
+            frame_id = self._next_id() if self.resumable else None
             frame = Frame(event, payload, frame_id)
             if self.resumable:
                 self._frames.append(frame)
             for q in self._subscribers:
                 q.put(frame)
+        if self.channel is not None:
+            self.channel.publish(self.thread_id, event, payload, frame_id)
 
     def finish(self, status: str) -> None:
         """Record the final status, then release every watcher."""
         with self._lock:
             self.status = status
             self.updated_at = iso_now()
+            if self.resumable:
+                self._frames.append(Frame("control", b"done", self._next_id()))
             self.done.set()
             for q in self._subscribers:
                 q.put(END)
             self._subscribers.clear()
+        if self.channel is not None:
+            done = {"status": "run_done", "run_id": self.run_id}
+            self.channel.publish(self.thread_id, "metadata", json_dumps(done))
 
     def abort_watchers(self) -> None:
         """Make every open response cut its connection (server shutting down)."""

@@ -318,6 +318,7 @@ class FakeAgentServer(HTTPServer):
             runs = list(deployment.runs.values())
         for run in runs:
             run.abort_watchers()
+        deployment.channel.abort()
         deployment.loop.stop()
         with deployment.lock:
             for run in deployment.runs.values():

@@ -28,6 +28,7 @@ __all__ = [
     "sse_comment",
     "sse_event",
     "sse_response",
+    "thread_stream_response",
     "wait_response",
 ]
 
@@ -216,3 +217,55 @@ def wait_response(
         content_type="application/json",
         direct_passthrough=True,
     )
+
+
+def _thread_event_passes(frame: Frame, modes: Sequence[str]) -> bool:
+    """Tell whether a thread-stream event passes its ``stream_modes``, as the server filters."""
+    if "run_modes" in modes and frame.event != "state_update":
+        return True
+    if "state_update" in modes and frame.event == "state_update":
+        return True
+    if "lifecycle" in modes and frame.event == "metadata":
+        return b'"run_done"' in frame.data or b'"attempt"' in frame.data
+    return False
+
+
+def thread_stream_response(
+    request: Request,
+    replayed: Sequence[Frame],
+    live: queue.SimpleQueue[Any],
+    *,
+    modes: Sequence[str],
+    heartbeat_interval: float,
+    on_close: Callable[[], None],
+) -> Response:
+    """Return the endless SSE stream of a thread's runs (``GET /threads/{id}/stream``).
+
+    Args:
+        request: The request being answered (cut when the server stops).
+        replayed: Kept events to send first (a ``Last-Event-ID`` reconnect).
+        live: The thread's event queue for this response.
+        modes: The ``stream_modes`` that pass.
+        heartbeat_interval: Seconds between ``: heartbeat`` comments.
+        on_close: Stops feeding ``live`` once the client has gone.
+    """
+
+    def frames() -> Iterator[bytes]:
+        try:
+            for frame in replayed:
+                if _thread_event_passes(frame, modes):
+                    yield sse_event(frame.event, frame.data, frame.id)
+            while True:
+                try:
+                    item = live.get(timeout=heartbeat_interval)
+                except queue.Empty:
+                    yield sse_comment("heartbeat")
+                    continue
+                if item is ABORT:
+                    drop_connection(request)
+                if _thread_event_passes(item, modes):
+                    yield sse_event(item.event, item.data, item.id)
+        finally:
+            on_close()
+
+    return Response(frames(), status=200, headers=list(SSE_HEADERS), direct_passthrough=True)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import langgraph.version
 
+from remote_graphs.testing.checkpointer import delete_run_checkpoints
 from remote_graphs.testing.command import map_command
 from remote_graphs.testing.records import RunRecord
 from remote_graphs.testing.run import RunState
@@ -51,31 +53,37 @@ class Worker:
         """Create the run's task on the loop (so it can be cancelled later)."""
         self._tasks[run.run_id] = asyncio.get_running_loop().create_task(self._execute(run))
 
-    def cancel(self, run: RunState, action: str, reason: str) -> None:
-        """Cancel a pending or running run; its streams simply close.
+    def cancel(self, runs: RunState | Sequence[RunState], action: str, reason: str) -> None:
+        """Cancel pending or running runs; their streams simply close.
+
+        Every run is marked cancelled before any task is, so a queued run
+        cannot start in the moment its predecessor on the thread lets go.
 
         Args:
-            run: The run.
-            action: ``interrupt`` keeps what it wrote, ``rollback`` deletes it.
-            reason: The message of the run's ``UserInterrupt``, as the server words it.
+            runs: The run or runs.
+            action: ``interrupt`` keeps what they wrote, ``rollback`` deletes it.
+            reason: The message of their ``UserInterrupt``, as the server words it.
         """
+        chosen = [runs] if isinstance(runs, RunState) else list(runs)
         with self._deployment.lock:
-            if not run.active:
-                return
-            run.cancel_action, run.cancel_reason = action, reason
-            pending = run.status == "pending"
-            run.status = "interrupted"
-            run.updated_at = iso_now()
-            thread = self._deployment.threads.get(run.thread_id)
-            if pending and thread is not None:
-                thread.update({"status": "idle", "updated_at": iso_now()})
+            chosen = [r for r in chosen if r.active]
+            for run in chosen:
+                run.cancel_action, run.cancel_reason = action, reason
+                pending = run.status == "pending"
+                run.status = "interrupted"
+                run.updated_at = iso_now()
+                thread = self._deployment.threads.get(run.thread_id)
+                if pending and thread is not None:
+                    thread.update({"status": "idle", "updated_at": iso_now()})
 
-        async def cancel_task() -> None:
-            task = self._tasks.get(run.run_id)
-            if task is not None and not task.done():
-                task.cancel()
+        async def cancel_tasks() -> None:
+            for run in chosen:
+                task = self._tasks.get(run.run_id)
+                if task is not None and not task.done():
+                    task.cancel()
 
-        self._deployment.loop.call(cancel_task(), timeout=10)
+        if chosen:
+            self._deployment.loop.call(cancel_tasks(), timeout=10)
 
     def forget_runs(self) -> None:
         """Drop the per-thread locks and tasks of a stopped loop."""
@@ -111,7 +119,8 @@ class Worker:
                     await self._stream_graph(run, tracker)
                 except asyncio.CancelledError:
                     status = "interrupted"
-                    error = {"error": "UserInterrupt", "message": run.cancel_reason or ""}
+                    kind = "UserRollback" if run.cancel_action == "rollback" else "UserInterrupt"
+                    error = {"error": kind, "message": run.cancel_reason or ""}
                 except Exception as exc:
                     status = "error"
                     error = error_payload(exc)
@@ -142,7 +151,7 @@ class Worker:
         if status == "interrupted" and run.cancel_action == "rollback":
             with deployment.lock:
                 deployment.runs.pop(run.run_id, None)
-            await deployment.saver.adelete_for_runs([run.run_id])
+            await delete_run_checkpoints(deployment.saver.inner, run.thread_id, run.run_id)
             deployment.finish_thread(run, None, error, cancelled=True)
             return
         checkpoint = tracker.checkpoint
@@ -202,22 +211,47 @@ class Worker:
         config["run_id"] = uuid.UUID(run.run_id)
         command = kwargs["command"]
         graph_input: Any = map_command(command) if isinstance(command, dict) else kwargs["input"]
-        stream: Any = graph.astream
-        async for part in stream(
-            graph_input,
-            config,
-            stream_mode=translator.graph_modes(),
-            output_keys=graph.output_channels,
-            subgraphs=kwargs["subgraphs"],
-            interrupt_before=kwargs["interrupt_before"],
-            interrupt_after=kwargs["interrupt_after"],
-            context=kwargs["context"],
+        options: dict[str, Any] = {
+            "stream_mode": translator.graph_modes(),
+            "output_keys": graph.output_channels,
+            "subgraphs": kwargs["subgraphs"],
+            "interrupt_before": kwargs["interrupt_before"],
+            "interrupt_after": kwargs["interrupt_after"],
+            "context": kwargs["context"],
             # Without a checkpointer langgraph only warns that durability is moot.
-            durability=None if run.temporary else kwargs["durability"],
-        ):
+            "durability": None if run.temporary else kwargs["durability"],
+        }
+        astream: Any = graph.astream
+        if "events" in kwargs["stream_mode"]:
+            parts = self._events(graph, graph_input, config, options, run)
+        else:
+            parts = astream(graph_input, config, **options)
+        async for part in parts:
+            if isinstance(part, dict):  # a langchain event (``stream_mode="events"``)
+                run.publish("events", part)
+                continue
             ns, mode, chunk = part if kwargs["subgraphs"] else ((), *part)
             if mode == "debug":
                 chunk = debug_chunk(chunk)
                 tracker.observe(chunk)
             for event, data in translator.translate(ns, mode, chunk):
                 run.publish(event, data)
+
+    @staticmethod
+    async def _events(
+        graph: Any, graph_input: Any, config: dict[str, Any], options: dict[str, Any], run: RunState
+    ) -> AsyncIterator[Any]:
+        """Stream with ``astream_events``, as the server does when ``events`` is asked for.
+
+        The root graph's own ``on_chain_stream`` events carry the other modes'
+        chunks; every other event (not hidden from tracing) is sent as is.
+        """
+        options = {k: v for k, v in options.items() if k != "output_keys"}
+        async for event in graph.astream_events(graph_input, config, version="v2", **options):
+            if "langsmith:hidden" in (event.get("tags") or []):
+                continue
+            if event["event"] == "on_chain_stream" and event["run_id"] == run.run_id:
+                chunk = event["data"]["chunk"]
+                yield tuple(chunk)
+            else:
+                yield event

@@ -66,5 +66,5 @@ def build_router(
     RunRoutes(
         deployment, worker, header_filter=header_filter, heartbeat_interval=heartbeat_interval
     ).register(router)
-    ThreadRoutes(deployment).register(router)
+    ThreadRoutes(deployment, heartbeat_interval).register(router)
     return router

@@ -8,7 +8,7 @@ from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
 from remote_graphs.testing.ops import Deployment
-from remote_graphs.testing.route import ApiError, Router, json_response
+from remote_graphs.testing.route import ApiError, Router, empty_response, json_response
 from remote_graphs.testing.schemas import graph_schemas
 from remote_graphs.testing.worker import Worker
 
@@ -95,15 +95,15 @@ class AssistantRoutes:
         """``DELETE /assistants/{id}``, its threads too with ``delete_threads=true``."""
         deployment = self._deployment
         with deployment.lock:
-            assistant_id = self._assistants.get(aid)["assistant_id"]
+            assistant_id = self._assistants.existing(aid, "Assistant with ID {} not found")
         if query.get("delete_threads", "").lower() == "true":
             for thread_id in deployment.threads_of_assistant(assistant_id):
                 deployment.delete_thread(thread_id)
-        for run in deployment.runs_of_assistant(assistant_id):
-            self._worker.cancel(run, "interrupt", f"assistant {assistant_id} was deleted")
+        runs = deployment.runs_of_assistant(assistant_id)
+        self._worker.cancel(runs, "interrupt", f"assistant {assistant_id} was deleted")
         with deployment.lock:
             self._assistants.delete(assistant_id)
-        return Response(status=204)
+        return empty_response(204)
 
     def versions(self, aid: str, body: dict[str, Any]) -> Response:
         """``POST /assistants/{id}/versions``: newest first."""

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from remote_graphs.testing.faults import Fault
 from remote_graphs.testing.ops import Deployment
-from remote_graphs.testing.route import ApiError, Router, json_response
+from remote_graphs.testing.route import ApiError, Router, empty_response, json_response
 from remote_graphs.testing.run import END, Frame, RunState
 from remote_graphs.testing.serde import json_dumps, json_loads
 from remote_graphs.testing.sse import sse_response, wait_response
@@ -141,8 +141,7 @@ class RunRoutes:
         )
         if run.multitask_strategy in ("interrupt", "rollback"):
             reason = f"superseded by run {run.run_id} (multitask_strategy={run.multitask_strategy})"
-            for other in inflight:
-                self._worker.cancel(other, run.multitask_strategy, reason)
+            self._worker.cancel(inflight, run.multitask_strategy, reason)
         self._worker.schedule(run)
         return run, created, subscription
 
@@ -231,7 +230,7 @@ class RunRoutes:
     def delete(self, tid: str, rid: str) -> Response:
         """``DELETE /threads/{id}/runs/{run_id}``."""
         self._deployment.delete_run(tid, rid)
-        return Response(status=204)
+        return empty_response(204)
 
     def _watch(self, tid: str, rid: str, last_event_id: str | None) -> tuple[RunState | None, Any]:
         """Subscribe to a run by path ids; an unknown run reports itself missing."""
@@ -301,7 +300,7 @@ class RunRoutes:
         reason = f"{action} requested via POST /threads/{{thread_id}}/runs/{{run_id}}/cancel"
         self._worker.cancel(run, action, reason)
         if subscription is None:
-            return Response(b"", status=202)
+            return empty_response(202)
         base = f"/threads/{tid}/runs/{rid}"
         return wait_response(
             request,
@@ -329,9 +328,8 @@ class RunRoutes:
         cancelable = [r for r in candidates if r.active]
         if not cancelable:
             raise ApiError(404, _NOTHING_TO_CANCEL)
-        for run in cancelable:
-            self._worker.cancel(run, action, f"{action} requested via POST /runs/cancel")
-        return Response(status=204)
+        self._worker.cancel(cancelable, action, f"{action} requested via POST /runs/cancel")
+        return empty_response(204)
 
 
 def _placeholder(tid: str, rid: str) -> RunState:

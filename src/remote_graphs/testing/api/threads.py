@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from werkzeug import Response
+from werkzeug import Request, Response
 from werkzeug.datastructures import MultiDict
 
 from remote_graphs.testing.ops import Deployment
-from remote_graphs.testing.route import Router, json_response
-from remote_graphs.testing.validation import check_extract
+from remote_graphs.testing.route import ApiError, Router, empty_response, json_response
+from remote_graphs.testing.sse import thread_stream_response
+from remote_graphs.testing.validation import check_extract, parse_uuid
 
 __all__ = ["ThreadRoutes"]
 
@@ -27,6 +29,9 @@ _THREAD_FIELDS = (
 )
 
 
+_STREAM_ID = re.compile(r"^\d+(-(\d+|\*))?$")
+
+
 def _flag(query: MultiDict[str, str], name: str) -> bool:
     """Read a boolean query parameter the way the server does (``true``/``True``)."""
     return query.get(name) in ("true", "True")
@@ -37,10 +42,13 @@ class ThreadRoutes:
 
     Args:
         deployment: The deployment whose threads are served.
+        heartbeat_interval: Returns the seconds between keep-alives of a
+            thread stream, read when it starts.
     """
 
-    def __init__(self, deployment: Deployment) -> None:
+    def __init__(self, deployment: Deployment, heartbeat_interval: Callable[[], float]) -> None:
         self._deployment = deployment
+        self._heartbeat_interval = heartbeat_interval
 
     def register(self, router: Router) -> None:
         """Add this resource's routes to ``router``."""
@@ -61,6 +69,36 @@ class ThreadRoutes:
             "/threads/{tid}/state/checkpoint",
             self.get_state_at,
             body="ThreadStateCheckpointRequest",
+        )
+        router.add("GET", "/threads/{tid}/stream", self.join_stream)
+
+    def join_stream(
+        self, tid: str, query: MultiDict[str, str], headers: Mapping[str, str], request: Request
+    ) -> Response:
+        """``GET /threads/{id}/stream``: every run's events on the thread, until the client leaves.
+
+        The server reads ``stream_modes`` (the SDK sends ``stream_mode``, which
+        it ignores), so by default every run event passes.
+        """
+        thread_id = parse_uuid(tid, 422, "Invalid thread ID: must be a UUID")
+        last_id = headers.get("last-event-id") or None
+        if last_id and last_id != "-" and not _STREAM_ID.match(last_id):
+            raise ApiError(422, "Invalid last-event-id: must be a valid Redis stream ID")
+        raw = query.get("stream_modes")
+        modes = [m.strip() for m in raw.split(",")] if raw else ["run_modes"]
+        for mode in modes:
+            if mode not in ("lifecycle", "run_modes", "state_update"):
+                raise ApiError(422, f"Invalid stream mode: {mode}")
+        channel = self._deployment.channel
+        live = channel.watch(thread_id)
+        replayed = self._deployment.replayed(thread_id, last_id) if last_id else []
+        return thread_stream_response(
+            request,
+            replayed,
+            live,
+            modes=modes,
+            heartbeat_interval=self._heartbeat_interval(),
+            on_close=lambda: channel.unwatch(thread_id, live),
         )
 
     def create(self, body: dict[str, Any]) -> Response:
@@ -90,13 +128,13 @@ class ThreadRoutes:
         """``PATCH /threads/{id}``: merge metadata (no body with ``Prefer: return=minimal``)."""
         thread = self._deployment.patch_thread(tid, body)
         if headers.get("prefer") == "return=minimal":
-            return Response(status=204)
+            return empty_response(204)
         return json_response(thread)
 
     def delete(self, tid: str) -> Response:
         """``DELETE /threads/{id}``."""
         self._deployment.delete_thread(tid)
-        return Response(status=204)
+        return empty_response(204)
 
     def copy(self, tid: str) -> Response:
         """``POST /threads/{id}/copy``."""
