@@ -127,6 +127,19 @@ COVERAGE: list[Scenario] = [
         step("create_thread", supersteps=[{"updates": [{"values": HI, "as_node": "reply"}]}]),
     ),
     scenario(
+        "threads-search-values",
+        SYNC,
+        step("new_id", name="tag"),
+        thread("a", metadata=TAG),
+        thread("b", metadata=TAG),
+        step("wait", thread_id="$b", assistant_id="asker", input={"question": "q?"}),
+        step("search_threads", metadata=TAG, values={"question": "q?"}, select=["thread_id"]),
+        real_bug=(
+            "langgraph-runtime-inmem answers 500 (TypeError: argument of type 'NoneType' is not "
+            "iterable) to a values filter once any thread has no values yet; the fake filters."
+        ),
+    ),
+    scenario(
         "raw-threads-crud",
         RAW,
         step("new_id", name="t"),
@@ -304,7 +317,6 @@ COVERAGE: list[Scenario] = [
         thread("u"),
         step("wait", thread_id="$u", assistant_id="echo", input=HI, durability="exit"),
         step("get_history", thread_id="$u", limit=10),
-        step("wait", thread_id="$u", assistant_id="echo", input=HI, checkpoint_during=False),
         step("wait", thread_id=None, assistant_id="echo", input=HI, after_seconds=1),
         stream(None, "chatty", input=HI, stream_mode=["events", "values"]),
         stream(None, "nested", input={"steps": []}, stream_mode=["events"], stream_subgraphs=True),

@@ -27,6 +27,25 @@ Faults: ``Fault.latency(s)``, ``Fault.status(code, body, headers=...)``,
 ``Fault.malformed_sse(after_events)``, ``Fault.error_event(error, message)``.
 For a refused connection use ``refused_url()`` or ``server.stop()`` (state is kept,
 ``server.start()`` restarts on the same port).
+
+Layout, after the server it emulates (``langgraph_api`` and its in-memory
+runtime): ``server`` (the HTTP server, keep-alive, request pipeline),
+``route`` (routing; the body is parsed and checked once, by ``validation``),
+``api.assistants``/``api.threads``/``api.runs`` (route handlers), ``ops``
+and ``assistants`` (storage), ``run`` (run creation, event fan-out),
+``worker`` (execution), ``stream`` (graph stream to wire events), ``state``
+(ThreadState JSON), ``checkpointer`` (checkpoint metadata), ``command``,
+``serde``, ``sse``; and the test hooks ``records``, ``faults``, ``plugin``.
+
+Not emulated: authentication and authorization (every caller is the dev
+user), webhooks (``webhook`` is stored, never called), ``feedback_keys``
+(no LangSmith), crons, the store API, the v2 event-streaming endpoints behind
+``client.threads.stream``, and the server's idle timeout on kept-alive
+connections (the fake keeps them until the client or ``stop()`` closes them).
+Runs start at once, not after the real server's ~1 s queue poll, so a
+client that races a run's start can see it further along than on the real
+server. Resumable event ids are unique (``<ms>-<seq>``), where the real
+server's repeat within a millisecond.
 """
 
 from remote_graphs.testing.assistants import assistant_id_for

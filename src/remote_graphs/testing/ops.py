@@ -36,7 +36,6 @@ from remote_graphs.testing.checkpointer import (
     delete_run_checkpoints,
 )
 from remote_graphs.testing.command import map_command
-from remote_graphs.testing.loop import LoopThread
 from remote_graphs.testing.records import RequestLog
 from remote_graphs.testing.run import RunRequest, RunState, ThreadChannel, build_run
 from remote_graphs.testing.serde import (
@@ -55,6 +54,7 @@ from remote_graphs.testing.state import (
     written_checkpoint_to_wire,
 )
 from remote_graphs.testing.validation import EXTRACTABLE_COLUMNS, ApiError, parse_uuid
+from remote_graphs.testing.worker import LoopThread
 
 __all__ = ["Deployment", "Graph"]
 

@@ -1,5 +1,11 @@
 """Execute runs on the fake's event loop, one at a time per thread, like the server's worker.
 
+Runs execute as tasks of one private asyncio loop in a daemon thread
+(:class:`LoopThread`): runs must overlap (the HTTP server answers each
+request on its own thread), be cancellable mid-run (``task.cancel()``), and
+every checkpointer access must come from one thread because
+``InMemorySaver`` is not thread-safe, so state reads are scheduled there too.
+
 A run waits for its thread's lock (runs on one thread never overlap), is
 marked running with the attempt metadata the server adds, streams the graph
 while publishing the translated events to every watcher, and finally leaves
@@ -11,9 +17,11 @@ server's reason; ``rollback`` also deletes the run and what it wrote.
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import langgraph.version
 
@@ -27,10 +35,79 @@ from remote_graphs.testing.stream import CheckpointTracker, EventTranslator, deb
 if TYPE_CHECKING:
     from remote_graphs.testing.ops import Deployment
 
-__all__ = ["API_VERSION", "Worker"]
+__all__ = ["API_VERSION", "LoopThread", "Worker"]
+
+T = TypeVar("T")
 
 API_VERSION: Final = "0.16.7"
 """The langgraph-api version whose wire protocol the fake reproduces."""
+
+
+class LoopThread:
+    """An asyncio event loop running in its own daemon thread."""
+
+    def __init__(self, name: str = "fake-agent-server-loop") -> None:
+        self._name = name
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The running loop; raises if the thread was not started."""
+        if self._loop is None:
+            raise RuntimeError("the event loop thread is not running")
+        return self._loop
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._loop is not None
+
+    def start(self) -> None:
+        """Start the loop thread (no-op when already running)."""
+        if self._loop is not None:
+            return
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name=self._name, daemon=True)
+        self._thread.start()
+        ready.wait()
+        self._loop = loop
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        """Schedule ``coro`` on the loop and return a thread-safe future."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float | None = 60.0) -> T:
+        """Run ``coro`` on the loop and block the calling thread for its result."""
+        return self.submit(coro).result(timeout)
+
+    def stop(self) -> None:
+        """Cancel every task, stop the loop and join its thread."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+
+        async def cancel_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        try:
+            asyncio.run_coroutine_threadsafe(cancel_all(), loop).result(10)
+        finally:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(10)
+            loop.close()
+            self._loop = None
+            self._thread = None
 
 
 class Worker:
