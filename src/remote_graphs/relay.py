@@ -1,11 +1,24 @@
-"""Read a remote run's stream: fold it into an outcome and relay its events to the parent."""
+"""Read a remote run's stream: open it, fold it into an outcome, relay its events to the parent.
+
+The stream is opened on the SDK client's own HTTP connection pool and read with
+the SDK's SSE decoder, but not through ``runs.stream``: that call asks the
+server for the run once more after every thread stream (the server sends no
+end event), and rejoins cut streams itself. Here the run's own last checkpoint
+confirms it, and a cut stream is recovered by the retry that follows (it finds
+and joins the same run), so the happy path is one request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 
+import httpx
+import orjson
 from langgraph.types import Interrupt
+from langgraph_sdk._shared.utilities import _orjson_default  # the SDK's own JSON encoding
+from langgraph_sdk.sse import SSEDecoder, aiter_lines_raw, iter_lines_raw
 
 from remote_graphs.messages import hydrate, to_message
 from remote_graphs.request import INTERRUPT, NS_SEP, Outcome, RemoteRequest
@@ -122,3 +135,65 @@ def checkpoint_id_of(checkpoint: Mapping[str, Any] | None) -> str | None:
     if found is None:
         found = (checkpoint.get("checkpoint") or {}).get("checkpoint_id")
     return str(found) if found else None
+
+
+OnCreated = Callable[[Mapping[str, Any]], None]
+"""Called with ``{"run_id", "thread_id"}`` as soon as the server has created the run."""
+_CREATED = re.compile(r"(/threads/(?P<thread_id>[^/]+))?/runs/(?P<run_id>[^/]+)")
+_STREAM_HEADERS = {
+    "Content-Type": "application/json",
+    "Accept": "text/event-stream",
+    "Cache-Control": "no-store",
+}
+
+
+def _open(request: RemoteRequest) -> tuple[str, bytes, dict[str, str]]:
+    path = f"/threads/{request.thread_id}/runs/stream" if request.thread_id else "/runs/stream"
+    body = orjson.dumps(
+        request.payload(),
+        default=_orjson_default,
+        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
+    )
+    return path, body, {**_STREAM_HEADERS, **request.headers}
+
+
+def _created(response: httpx.Response, on_created: OnCreated) -> None:
+    match = _CREATED.search(response.headers.get("content-location", ""))
+    if match:
+        on_created({"run_id": match["run_id"], "thread_id": match["thread_id"]})
+
+
+def stream_run(
+    client: httpx.Client, request: RemoteRequest, on_created: OnCreated
+) -> Iterator[tuple[str, Any]]:
+    """Start the run and yield its SSE events as ``(event, data)``."""
+    path, body, headers = _open(request)
+    with client.stream("POST", path, content=body, headers=headers) as response:
+        if response.status_code >= 400:
+            response.read()
+            response.raise_for_status()
+        _created(response, on_created)
+        decoder = SSEDecoder()
+        for line in iter_lines_raw(response):
+            if (part := decoder.decode(bytes(line).rstrip(b"\n"))) is not None and part.event:
+                yield part.event, part.data
+        if (part := decoder.decode(b"")) is not None and part.event:
+            yield part.event, part.data
+
+
+async def astream_run(
+    client: httpx.AsyncClient, request: RemoteRequest, on_created: OnCreated
+) -> AsyncIterator[tuple[str, Any]]:
+    """Async ``stream_run``."""
+    path, body, headers = _open(request)
+    async with client.stream("POST", path, content=body, headers=headers) as response:
+        if response.status_code >= 400:
+            await response.aread()
+            response.raise_for_status()
+        _created(response, on_created)
+        decoder = SSEDecoder()
+        async for line in aiter_lines_raw(response):
+            if (part := decoder.decode(bytes(line).rstrip(b"\n"))) is not None and part.event:
+                yield part.event, part.data
+        if (part := decoder.decode(b"")) is not None and part.event:
+            yield part.event, part.data

@@ -163,19 +163,18 @@ class RemoteRequest:
             checkpoint_id=None,
         )
 
-    def sdk_kwargs(self) -> dict[str, Any]:
-        """Return the keyword arguments of ``client.runs.stream`` for this request."""
-        kwargs: dict[str, Any] = {"thread_id": self.thread_id, **self.options}
+    def payload(self) -> dict[str, Any]:
+        """Return the JSON body of the run's ``POST .../runs/stream``."""
+        body: dict[str, Any] = dict(self.options)
         if self.command is not None:
-            kwargs["command"] = dict(self.command)
+            body["command"] = dict(self.command)
         else:
-            kwargs["input"] = self.input
+            body["input"] = self.input
         if self.checkpoint_id:
-            kwargs["checkpoint_id"] = self.checkpoint_id
+            body["checkpoint_id"] = self.checkpoint_id
         if self.key:
-            kwargs["metadata"] = {**kwargs.get("metadata", {}), TASK_METADATA: self.key}
-        kwargs["headers"] = dict(self.headers)
-        return kwargs
+            body["metadata"] = {**body.get("metadata", {}), TASK_METADATA: self.key}
+        return body
 
     def failure(self, error: str, message: str, run_id: str | None = None) -> RemoteRunError:
         """Return the typed error for this request."""

@@ -33,7 +33,7 @@ from langgraph.types import interrupt
 
 from remote_graphs.errors import RemoteRunError
 from remote_graphs.handoff import ACK, handoff_of
-from remote_graphs.relay import StreamReader, checkpoint_id_of
+from remote_graphs.relay import StreamReader, astream_run, checkpoint_id_of, stream_run
 from remote_graphs.request import TASK_METADATA, Outcome, RemoteRequest
 from remote_graphs.retry import is_transient
 
@@ -108,8 +108,8 @@ def run_sync(request: RemoteRequest) -> Outcome:
             return done
         request.clients.attempted.add(request.task)
         try:
-            for part in client.runs.stream(**request.sdk_kwargs(), on_run_created=created.append):
-                reader.feed(part.event, part.data)
+            for event, data in stream_run(client.http.client, request, created.append):
+                reader.feed(event, data)
         except httpx.HTTPStatusError as exc:
             if _busy(exc) and (joined := _join_sync(client, request)):
                 return joined
@@ -137,10 +137,8 @@ async def run_async(request: RemoteRequest) -> Outcome:
             return done
         request.clients.attempted.add(request.task)
         try:
-            async for part in client.runs.stream(
-                **request.sdk_kwargs(), on_run_created=created.append
-            ):
-                reader.feed(part.event, part.data)
+            async for event, data in astream_run(client.http.client, request, created.append):
+                reader.feed(event, data)
         except httpx.HTTPStatusError as exc:
             if _busy(exc) and (joined := await _join_async(client, request)):
                 return joined

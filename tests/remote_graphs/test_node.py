@@ -320,10 +320,10 @@ def test_per_task_thread_gets_the_whole_conversation(fake: Any, spec: Any, pool:
 def test_a_thread_hop_does_not_read_the_thread_back(
     fake: Any, spec: Any, pool: Any, use_async: bool
 ) -> None:
-    """The run's own final checkpoint confirms it landed: no extra read of the thread.
+    """The run's own final checkpoint confirms it landed: the hop is one request.
 
-    (The SDK itself asks for the run once after a resumable stream closes, since the
-    server sends no end event; that request is the SDK's and a direct call pays it too.)
+    (``runs.stream`` in the SDK asks for the run once more after a thread stream closes,
+    since the server sends no end event; the node reads the stream itself and does not.)
     """
     graph = chain_graph(remote_node(spec("echo"), pool=pool))
     inp = {"messages": [HumanMessage("hi")]}
@@ -332,4 +332,4 @@ def test_a_thread_hop_does_not_read_the_thread_back(
     asyncio.run(graph.ainvoke(inp, cfg)) if use_async else graph.invoke(inp, cfg)
     thread = remote_thread(graph.get_state(cfg).values)
     sent = [(r.method, r.path.rsplit("/", 1)[0]) for r in fake.requests[before:]]
-    assert sent == [("POST", f"/threads/{thread}/runs"), ("GET", f"/threads/{thread}/runs")]
+    assert sent == [("POST", f"/threads/{thread}/runs")]
