@@ -268,6 +268,38 @@ COVERAGE: list[Scenario] = [
         step("cancel_many", thread_id="$c", run_ids=["$new"]),
         step("cancel_many", thread_id="$c", run_ids=["$r3"]),
     ),
+    scenario(
+        "runs-cancel-pending-by-status",
+        SYNC,
+        thread("a"),
+        slow_run("a", "r1"),
+        running("a"),
+        slow_run("a", "r2"),
+        step("cancel_many", status="pending"),
+        step("get_run", thread_id="$a", run_id="$r2"),
+        step("get_run", thread_id="$a", run_id="$r1"),
+        step("cancel_many", status="all", thread_id="$a", run_ids=["$r1"]),
+        step("cancel_run", thread_id="$a", run_id="$r1", wait=True),
+        step("get_thread", thread_id="$a"),
+        step("cancel_many", status="all"),  # nothing is left to cancel
+        exclusive=True,  # cancels every pending run of the deployment
+    ),
+    scenario(
+        "runs-cancel-running-by-status",
+        SYNC,
+        thread("a"),
+        slow_run("a", "r1"),
+        running("a"),
+        step("cancel_many", status="running"),
+        step("join", thread_id="$a", run_id="$r1"),
+        step("get_thread", thread_id="$a"),
+        exclusive=True,  # cancels every running run of the deployment
+        real_bug=(
+            "langgraph-runtime-inmem sends the cancel of POST /runs/cancel {status} without the "
+            "run's thread, so the worker never hears it: the run is marked interrupted but keeps "
+            "running, and its thread is left as it was. The fake interrupts it."
+        ),
+    ),
     # --- multitask strategies on a busy thread ----------------------------------------
     scenario(
         "multitask",
