@@ -32,6 +32,7 @@ from bench import anchor_graphs as shapes
 from bench.common import Row, Section, Stat
 from bench.hop import MODES, spec
 from bench.interleave import LoopThread, Timer, interleave, pair, sync_timer
+from orchestrator.loader import load_graph
 from remote_graphs.clients import ClientPool
 from remote_graphs.persistence import sqlite_checkpointer
 
@@ -49,6 +50,9 @@ UP_ASYNC = f"upstream fan-out x{shapes.BRANCHES}, async"
 PROJECT_ASYNC = f"project fan-out x{shapes.BRANCHES}, async"
 UP_SYNC = f"upstream fan-out x{shapes.BRANCHES}, sync"
 PROJECT_SYNC = f"project fan-out x{shapes.BRANCHES}, sync"
+PROJECT_SYNC_AS_SHIPPED = (
+    f"project fan-out x{shapes.BRANCHES}, sync, max_concurrency as the pipeline"
+)
 
 
 def run(
@@ -70,8 +74,10 @@ def run(
         "`SqliteSaver` for upstream, `remote_graphs.persistence.sqlite_checkpointer` for the "
         "project, each on its own file. "
         f"Fan-out: `START -Send x {shapes.BRANCHES}-> remote` on a graph that "
-        f"sleeps {shapes.SECONDS * 1000:.0f} ms, {fan_reps} rounds of five variants: both "
-        f"twins sync and async with default settings, and {shapes.BRANCHES} direct async SDK "
+        f"sleeps {shapes.SECONDS * 1000:.0f} ms, {fan_reps} rounds of six variants: both "
+        f"twins sync and async with default settings, the project's sync parent compiled "
+        "with the `max_concurrency` the template's pipeline sets (langgraph's default sync "
+        f"pool has only cores + 4 threads), and {shapes.BRANCHES} direct async SDK "
         "calls gathered (the floor this server and machine set). The fan-out runs are "
         "stateless on both sides: a bare `RemoteGraph` gives every branch the parent's "
         f"thread, which the server runs one at a time. Direct calls ask for {', '.join(MODES)}.",
@@ -142,10 +148,13 @@ def hop_rows(url: str, pool: ClientPool, reps: int) -> list[Row]:
 
 
 def fan_rows(url: str, pool: ClientPool, loop: LoopThread, reps: int) -> list[Row]:
-    """Time the five fan-out variants interleaved; return their rows."""
+    """Time the six fan-out variants interleaved; return their rows."""
     remote = spec(url, "slow")
     upstream = shapes.upstream_fan(url)
     project = shapes.project_fan(url, pool)
+    # The template's pipeline is compiled with a max_concurrency of its own; the
+    # same parent compiled that way shows what a sync caller of the pipeline gets.
+    shipped = project.with_config(max_concurrency=load_graph("pipeline").config["max_concurrency"])
 
     async def one_direct() -> None:
         sdk = pool.get(remote).async_()
@@ -168,6 +177,7 @@ def fan_rows(url: str, pool: ClientPool, loop: LoopThread, reps: int) -> list[Ro
         PROJECT_ASYNC: loop.timer(ainvoke(project)),
         UP_SYNC: sync_timer(lambda: shapes.check_fan(upstream.invoke({}))),
         PROJECT_SYNC: sync_timer(lambda: shapes.check_fan(project.invoke({}))),
+        PROJECT_SYNC_AS_SHIPPED: sync_timer(lambda: shapes.check_fan(shipped.invoke({}))),
     }
     samples = interleave(variants, reps, warmup=1)
     return [
@@ -180,6 +190,12 @@ def fan_rows(url: str, pool: ClientPool, loop: LoopThread, reps: int) -> list[Ro
             PROJECT_SYNC, PROJECT_ASYNC, pair(samples, PROJECT_SYNC, PROJECT_ASYNC), target=1.10
         ),
         Row.from_paired(PROJECT_SYNC, UP_SYNC, pair(samples, PROJECT_SYNC, UP_SYNC)),
+        Row.from_paired(
+            PROJECT_SYNC_AS_SHIPPED,
+            PROJECT_ASYNC,
+            pair(samples, PROJECT_SYNC_AS_SHIPPED, PROJECT_ASYNC),
+            target=1.10,
+        ),
     ]
 
 
