@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -228,6 +229,13 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.getaddrinfo = _guarded_getaddrinfo
     httpx.HTTPTransport.handle_request = _guarded_send  # type: ignore[method-assign]
     httpx.AsyncHTTPTransport.handle_async_request = _guarded_async_send  # type: ignore[method-assign]
+    # A run stopped with SIGTERM (CI's timeout, `kill`) still tears its fixtures down,
+    # so the servers they started are stopped, as after Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
