@@ -36,7 +36,9 @@ from orchestrator.children import discover_children, running_children
 from orchestrator.devserver import DevServer
 from orchestrator.environment import ENV_FILE_ENV, STATE_DIR_ENV
 from orchestrator.loader import load_graph
+from remote_graphs.clients import ClientPool
 from remote_graphs.testing import FakeAgentServer
+from tests.remote_graphs.served.children import GRAPHS as SERVED_CHILDREN
 
 pytest_plugins = ["pytester"]
 
@@ -296,3 +298,18 @@ def real_children(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     state_dir = Path(tmp_path_factory.mktemp("children"))
     with running_children(state_dir=state_dir, env=SERVER_TRIPWIRE_ENV) as urls:
         yield urls
+
+
+@pytest.fixture
+def pool() -> Iterator[ClientPool]:
+    """A client pool of the test's own, closed at teardown."""
+    pool = ClientPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def children() -> Iterator[FakeAgentServer]:
+    """The parity suite's child graphs (counting, reviewing, handing off) on a fake deployment."""
+    with FakeAgentServer(SERVED_CHILDREN) as server:
+        yield server

@@ -2,10 +2,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from remote_graphs.clients import ClientPool
 from remote_graphs.registry import RemoteSpec, parse_remote
 from remote_graphs.testing import FakeAgentServer
-from tests.remote_graphs.served.children import GRAPHS as CHILDREN
 from tests.sample_graphs.graphs import GRAPHS
 
 
@@ -17,14 +15,6 @@ def fake() -> Iterator[FakeAgentServer]:
 
 
 @pytest.fixture
-def pool() -> Iterator[ClientPool]:
-    """A client pool of the test's own, closed at teardown."""
-    pool = ClientPool()
-    yield pool
-    pool.close()
-
-
-@pytest.fixture
 def spec(fake: FakeAgentServer):  # type: ignore[no-untyped-def]
     """Build a remote spec for one of the fake's graphs."""
 
@@ -32,10 +22,3 @@ def spec(fake: FakeAgentServer):  # type: ignore[no-untyped-def]
         return parse_remote({"name": name or graph, "url": fake.url, "graph_id": graph, **extra})
 
     return make
-
-
-@pytest.fixture(scope="module")
-def children() -> Iterator[FakeAgentServer]:
-    """The parity suite's child graphs (counting, reviewing, handing off) on a fake deployment."""
-    with FakeAgentServer(CHILDREN) as server:
-        yield server

@@ -16,16 +16,9 @@ from langgraph_sdk import get_sync_client
 
 from orchestrator.devserver import DevServer
 from remote_graphs.testing import FakeAgentServer
-from tests.remote_graphs.served.children import GRAPHS
 
 SERVED = Path(__file__).parent / "served"
 pytestmark = pytest.mark.real_server
-
-
-@pytest.fixture(scope="module")
-def children() -> Iterator[FakeAgentServer]:
-    with FakeAgentServer(GRAPHS) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
