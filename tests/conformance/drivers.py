@@ -62,6 +62,8 @@ def until(check: Step, path: tuple[Any, ...], equals: Any) -> Step:
 
 
 UNTIL_TIMEOUT = 30.0
+CLIENT_TIMEOUT = httpx.Timeout(30.0)
+"""Every request of every client times out: a server that stops answering fails the case."""
 
 
 def _at(value: Any, path: tuple[Any, ...]) -> Any:
@@ -222,7 +224,11 @@ def _with_id(resource: str, method: str, key: str) -> Call:
 def _until_runs_done(parts: Any, runs: int) -> Any:
     """Read a thread stream (which never ends) until `runs` runs have reported done."""
 
+    deadline = time.monotonic() + UNTIL_TIMEOUT
+
     def done(part: Any) -> bool:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the thread stream did not report {runs} run(s) done")
         return part.event == "metadata" and part.data.get("status") == "run_done"
 
     if inspect.isasyncgen(parts) or inspect.isawaitable(parts):
@@ -287,6 +293,11 @@ SDK_CALLS: dict[str, Call] = {
     "cancel_run": _on_run("cancel"),
     "cancel_many": lambda c, a: c.runs.cancel_many(**a),
     "delete_run": _on_run("delete"),
+    "put_item": lambda c, a: c.store.put_item(**a),
+    "get_item": lambda c, a: c.store.get_item(**a),
+    "delete_item": lambda c, a: c.store.delete_item(**a),
+    "search_items": lambda c, a: c.store.search_items(**a),
+    "list_namespaces": lambda c, a: c.store.list_namespaces(**a),
     "http_get": lambda c, a: c.http.get(a["path"]),
     "http_post": lambda c, a: c.http.post(a["path"], json=a.get("json")),
 }
@@ -395,14 +406,14 @@ async def _asdk_result(result: Any) -> Any:
 def run_sdk_sync(url: str, steps: list[Step]) -> Trace:
     """Run steps with the sync SDK client."""
     trace = Trace()
-    with get_sync_client(url=url, api_key=None) as client:
+    with get_sync_client(url=url, api_key=None, timeout=CLIENT_TIMEOUT) as client:
         client.http.client.event_hooks["response"] = [trace.record]
         return _drive(steps, trace, lambda s, a: _sdk_result(SDK_CALLS[s.op](client, a)))
 
 
 async def _run_sdk_async(url: str, steps: list[Step]) -> Trace:
     trace = Trace()
-    async with get_client(url=url, api_key=None) as client:
+    async with get_client(url=url, api_key=None, timeout=CLIENT_TIMEOUT) as client:
         client.http.client.event_hooks["response"] = [trace.arecord]
         return await _adrive(steps, trace, lambda s, a: _asdk_result(SDK_CALLS[s.op](client, a)))
 
@@ -445,7 +456,7 @@ def _rg_call(op: str, a: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
 def run_rg_sync(url: str, steps: list[Step]) -> Trace:
     """Run steps with `RemoteGraph`'s sync methods (one RemoteGraph per step)."""
     trace = Trace()
-    with get_sync_client(url=url, api_key=None) as client:
+    with get_sync_client(url=url, api_key=None, timeout=CLIENT_TIMEOUT) as client:
         client.http.client.event_hooks["response"] = [trace.record]
 
         def call(s: Step, a: dict[str, Any]) -> Any:
@@ -459,7 +470,7 @@ def run_rg_sync(url: str, steps: list[Step]) -> Trace:
 
 async def _run_rg_async(url: str, steps: list[Step]) -> Trace:
     trace = Trace()
-    async with get_client(url=url, api_key=None) as client:
+    async with get_client(url=url, api_key=None, timeout=CLIENT_TIMEOUT) as client:
         client.http.client.event_hooks["response"] = [trace.arecord]
 
         def call(s: Step, a: dict[str, Any]) -> Any:
@@ -496,7 +507,9 @@ def run_raw(url: str, steps: list[Step]) -> Trace:
     recorded with its reason phrase. SSE bodies are parsed into events.
     """
     trace = Trace()
-    with httpx.Client(base_url=url, timeout=30, event_hooks={"response": [trace.record]}) as client:
+    with httpx.Client(
+        base_url=url, timeout=CLIENT_TIMEOUT, event_hooks={"response": [trace.record]}
+    ) as client:
 
         def call(s: Step, a: dict[str, Any]) -> Any:
             response = client.request(

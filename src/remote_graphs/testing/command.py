@@ -11,7 +11,12 @@ __all__ = ["map_command"]
 
 
 def map_command(cmd: Mapping[str, Any]) -> Command[Any]:
-    """Build a ``Command`` from its wire form (``goto`` may name nodes or ``Send``s)."""
+    """Build a ``Command`` from its wire form (``goto`` may name nodes or ``Send``s).
+
+    Only called for a non-empty command: the SDK drops ``None`` fields, and the
+    server runs an empty command (``{"resume": None}`` as sent) as a run
+    without input, continuing the thread from its checkpoint.
+    """
     goto = cmd.get("goto")
     if goto is not None and not isinstance(goto, list):
         goto = [goto]
@@ -20,10 +25,7 @@ def map_command(cmd: Mapping[str, Any]) -> Command[Any]:
         isinstance(t, tuple | list) and len(t) == 2 and isinstance(t[0], str) for t in update
     ):
         update = [tuple(t) for t in update]
-    return Command(
-        update=update,
-        goto=[g if isinstance(g, str) else Send(g["node"], g["input"]) for g in goto]
-        if goto
-        else (),
-        resume=cmd.get("resume"),
-    )
+    targets = [g if isinstance(g, str) else Send(g["node"], g["input"]) for g in goto or ()]
+    # The server passes ``goto=None`` when there is none, not langgraph's default ``()``:
+    # a command that starts a thread then fails in the graph's start node, as there.
+    return Command(update=update, goto=targets or None, resume=cmd.get("resume"))

@@ -22,6 +22,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.errors import InvalidUpdateError
 from langgraph.pregel import Pregel
+from langgraph.store.base import BaseStore
+from langgraph.store.memory import InMemoryStore
 from langgraph.types import StateUpdate
 
 from remote_graphs.testing.assistants import (
@@ -74,9 +76,17 @@ _BUSY: Final = (
 _THREAD_SORTS: Final = ("thread_id", "created_at", "updated_at", "state_updated_at", "status")
 
 
-def _served(graph: Graph, graph_id: str, saver: BaseCheckpointSaver[Any] | None) -> Graph:
-    """Return the graph as the server runs it: its saver attached, unnamed ones named."""
-    update: dict[str, Any] = {"checkpointer": saver}
+class ServerStore(InMemoryStore):
+    """The server's in-memory store: it takes a ``ttl`` (and never expires items)."""
+
+    supports_ttl = True
+
+
+def _served(
+    graph: Graph, graph_id: str, saver: BaseCheckpointSaver[Any] | None, store: BaseStore
+) -> Graph:
+    """Return the graph as the server runs it: its saver and store attached, unnamed ones named."""
+    update: dict[str, Any] = {"checkpointer": saver, "store": store}
     if graph.name == "LangGraph":
         update["name"] = graph_id
     return graph.copy(update=update)
@@ -108,10 +118,14 @@ class Deployment:
         checkpointer: BaseCheckpointSaver[Any] | None = None,
     ) -> None:
         self.saver = ServerCheckpointer(checkpointer or InMemorySaver())
-        self.graphs = {gid: _served(g, gid, self.saver) for gid, g in graphs.items()}
+        # One store for every run, stateless ones too, and for the /store routes.
+        self.store = ServerStore()
+        self.graphs = {gid: _served(g, gid, self.saver, self.store) for gid, g in graphs.items()}
         # Stateless runs run without a checkpointer on the server: they write no
         # checkpoints, so they stream no ``checkpoints`` or debug checkpoint events.
-        self.stateless_graphs = {gid: _served(g, gid, None) for gid, g in graphs.items()}
+        self.stateless_graphs = {
+            gid: _served(g, gid, None, self.store) for gid, g in graphs.items()
+        }
         self.log = log
         self.api_url = api_url
         self.loop = LoopThread()
@@ -336,8 +350,9 @@ class Deployment:
         graph = self.thread_graph(thread)
         if graph is None:
             return dict(EMPTY_THREAD_STATE)
-        configurable = {**(checkpoint or {}), "thread_id": thread["thread_id"]}
-        configurable.setdefault("checkpoint_ns", "")
+        # The state's ``checkpoint`` echoes the keys asked for: no ``checkpoint_ns``
+        # unless the request named one (the latest state always has it).
+        configurable = {**(checkpoint or {"checkpoint_ns": ""}), "thread_id": thread["thread_id"]}
         state = self.loop.call(
             graph.aget_state({"configurable": configurable}, subgraphs=subgraphs)
         )

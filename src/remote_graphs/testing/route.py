@@ -197,8 +197,17 @@ def error_response(status: int, detail: str, headers: Mapping[str, str] | None =
 
 
 def internal_error_response() -> Response:
-    """Return what the server sends when a handler raises unexpectedly."""
-    return Response("Internal Server Error", status=500, content_type="text/plain; charset=utf-8")
+    """Return what the server sends when a handler raises unexpectedly.
+
+    uvicorn then closes the connection, so the client's next request opens a
+    new one (on the real server it may first fail on the closed socket).
+    """
+    return Response(
+        "Internal Server Error",
+        status=500,
+        content_type="text/plain; charset=utf-8",
+        headers={"Connection": "close"},
+    )
 
 
 def with_reason_phrase(response: Response) -> Response:

@@ -26,6 +26,7 @@ from typing import Any, Final, NamedTuple
 
 from remote_graphs.testing.serde import iso_now, json_dumps, mapping_or_empty, to_jsonable
 from remote_graphs.testing.validation import ApiError
+from remote_graphs.testing.webhook import check_webhook
 
 __all__ = [
     "ABORT",
@@ -289,7 +290,8 @@ class RunRequest:
 
         Raises:
             ApiError: 400 for a stateless resume or for both ``configurable``
-                and ``context``; 422 for a malformed ``checkpoint_id``.
+                and ``context``; 422 for a malformed ``checkpoint_id`` or a
+                webhook URL the server's policy refuses.
         """
         command = body.get("command")
         if stateless and isinstance(command, dict) and command.get("resume"):
@@ -304,6 +306,8 @@ class RunRequest:
         context = dict(body.get("context") or {})
         if configurable and context:
             raise ApiError(400, _BOTH_CONTEXTS)
+        if body.get("webhook"):
+            check_webhook(str(body["webhook"]))
         if context:
             config["configurable"] = {**context, "__context_provided__": True}
         else:

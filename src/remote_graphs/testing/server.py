@@ -106,6 +106,9 @@ class _KeepAliveHandler(WSGIRequestHandler):
                 self.send_response(int(code), phrase)
                 names = set()
                 for name, value in headers:
+                    if name.lower() == "connection" and value.lower() == "close":
+                        self.close_connection = True  # sent once, below
+                        continue
                     self.send_header(name, value)
                     names.add(name.lower())
                 bodiless = environ["REQUEST_METHOD"] == "HEAD" or int(code) in (204, 304)
@@ -365,6 +368,8 @@ class FakeAgentServer(HTTPServer):
             raise
         except ApiError as exc:
             response = error_response(exc.status, exc.detail, exc.headers)
+        except ValueError as exc:  # the server's ``value_error_handler``: int("abc") and the like
+            response = error_response(400, str(exc))
         except Exception:
             response = internal_error_response()
         return with_reason_phrase(response)

@@ -332,6 +332,38 @@ SCHEMAS: Final[dict[str, Schema]] = {
         {"metadata": _t("object"), "limit": _LIMIT, "offset": _OFFSET}
     ),
     "AssistantVersionChange": _obj({"version": _t("integer")}),
+    "StorePutRequest": _obj(
+        {
+            "namespace": _STRINGS,
+            "key": _t("string"),
+            "value": _t("object"),
+            "index": {"oneOf": [_t("boolean", enum=[False]), _STRINGS, _t("null")]},
+            "ttl": _t(["number", "null"]),
+        },
+        "namespace",
+        "key",
+        "value",
+    ),
+    "StoreDeleteRequest": _obj({"namespace": _STRINGS, "key": _t("string")}, "key"),
+    "StoreSearchRequest": _obj(
+        {
+            "namespace_prefix": _t(["array", "null"], items=_t("string")),
+            "filter": _t(["object", "null"]),
+            "limit": _t("integer"),
+            "offset": _t("integer"),
+            "query": _t(["string", "null"]),
+            "refresh_ttl": _t(["boolean", "null"]),
+        }
+    ),
+    "StoreListNamespacesRequest": _obj(
+        {
+            "prefix": _STRINGS,
+            "suffix": _STRINGS,
+            "max_depth": _t("integer"),
+            "limit": _t("integer"),
+            "offset": _t("integer"),
+        }
+    ),
     "Config": _CONFIG,
 }
 """The server's request schemas, by the names its error messages quote."""

@@ -287,7 +287,8 @@ class Worker:
             config["metadata"] = dict(kwargs["config"]["metadata"])
         config["run_id"] = uuid.UUID(run.run_id)
         command = kwargs["command"]
-        graph_input: Any = map_command(command) if isinstance(command, dict) else kwargs["input"]
+        # As ``if cmd := kwargs.pop("command")`` on the server: an empty command is no command.
+        graph_input: Any = map_command(command) if command else kwargs["input"]
         options: dict[str, Any] = {
             "stream_mode": translator.graph_modes(),
             "output_keys": graph.output_channels,

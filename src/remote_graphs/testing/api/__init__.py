@@ -10,6 +10,7 @@ from werkzeug import Response
 
 from remote_graphs.testing.api.assistants import AssistantRoutes
 from remote_graphs.testing.api.runs import RunRoutes
+from remote_graphs.testing.api.store import StoreRoutes
 from remote_graphs.testing.api.threads import ThreadRoutes
 from remote_graphs.testing.ops import Deployment
 from remote_graphs.testing.route import Router, json_response
@@ -67,4 +68,5 @@ def build_router(
         deployment, worker, header_filter=header_filter, heartbeat_interval=heartbeat_interval
     ).register(router)
     ThreadRoutes(deployment, heartbeat_interval).register(router)
+    StoreRoutes(deployment.store).register(router)
     return router

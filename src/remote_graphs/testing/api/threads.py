@@ -155,8 +155,6 @@ class ThreadRoutes:
         state = self._deployment.get_state(
             tid, {"checkpoint_id": cid}, subgraphs=_flag(query, "subgraphs")
         )
-        if isinstance(state.get("checkpoint"), dict):
-            state["checkpoint"].pop("checkpoint_ns", None)
         return json_response(state)
 
     def update_state(self, tid: str, body: dict[str, Any]) -> Response:
