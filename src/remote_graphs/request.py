@@ -25,6 +25,7 @@ CONFIG_KEY_STREAM = "__pregel_stream"
 CONFIG_KEY_RESUMING = "__pregel_resuming"
 CONFIG_KEY_SCRATCHPAD = "__pregel_scratchpad"
 CONFIG_KEY_RUNTIME = "__pregel_runtime"
+CONFIG_KEY_RESUME_MAP = "__pregel_resume_map"
 TASK_METADATA = "remote_graphs_task"
 """Run metadata key holding the idempotency key of the parent task a run belongs to."""
 USER_HEADER = "x-remote-graphs-user"
@@ -70,7 +71,11 @@ class ParentCall:
         pad = conf.get(CONFIG_KEY_SCRATCHPAD)
         answers = 0
         if pad is not None:
-            answers = len(pad.resume) + (1 if pad.get_null_resume(False) is not None else 0)
+            answers = len(pad.resume)
+            if conf.get(CONFIG_KEY_RESUME_MAP) is not None:
+                _drop_stale_answer(pad)
+            elif pad.get_null_resume(False) is not None:
+                answers += 1
         runtime = conf.get(CONFIG_KEY_RUNTIME)
         user = conf.get("langgraph_auth_user_id")
         return cls(
@@ -250,6 +255,19 @@ def build_request(
         task=parent.task_key(caller) if thread_id else None,
         checkpoint_id=checkpoint_id,
     )
+
+
+def _drop_stale_answer(pad: Any) -> None:
+    """Take out a thread-wide answer left by an earlier run, when this run resumes by id.
+
+    A plain ``Command(resume=...)`` is saved as an answer for the whole thread,
+    and langgraph leaves it among the checkpoint's writes after a task used it.
+    While the remote keeps asking (an answer it could not read), the task never
+    finishes and that checkpoint stays, so the old answer would be taken again
+    by the task's next ``interrupt()`` and shadow the one this run sent by
+    interrupt id (a resume map holds no thread-wide answer of its own).
+    """
+    pad.get_null_resume(True)
 
 
 def _streamed_ids(callbacks: Any) -> tuple[set[Any], ...]:

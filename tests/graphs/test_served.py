@@ -114,3 +114,20 @@ async def test_pipeline_in_process_on_sqlite_over_real_children(
     async with async_sqlite_checkpointer(tmp_path / "cp.sqlite") as saver:
         state = await builder.compile(checkpointer=saver).aget_state(cfg)
     assert state.values["messages"][-1].name == "writer"
+
+
+@pytest.mark.parametrize("graph", ["pipeline", "supervisor"])
+def test_served_approval_by_interrupt_id_after_a_wrong_plain_answer(
+    served_root: DevServer, graph: str
+) -> None:
+    """A UI answers with the interrupt id the thread reports, after a typo sent plainly."""
+    client = get_sync_client(url=served_root.url, api_key=None)
+    thread = client.threads.create()["thread_id"]
+    client.runs.wait(thread, graph, input=human("How much do wind turbines produce?"))
+    client.runs.wait(thread, graph, command={"resume": "yes"})
+    [asked_again] = next(iter(client.threads.get(thread)["interrupts"].values()))
+    assert "got 'yes'" in asked_again["value"]["error"]
+    resume = {asked_again["id"]: {"approved": False, "feedback": "Cite the sources."}}
+    values = client.runs.wait(thread, graph, command={"resume": resume})
+    assert client.threads.get(thread)["interrupts"] == {}
+    assert values["messages"][-1]["content"].endswith("Feedback: Cite the sources.")

@@ -1,0 +1,96 @@
+"""Each answer to a remote interrupt reaches the remote, however the caller resumes.
+
+A remote that asks again (an answer it cannot read) keeps the parent's task
+waiting, so the parent's checkpoint collects every resume of that task. A plain
+``Command(resume=...)`` is saved as a thread-wide answer that langgraph leaves
+in place after the task used it; a later resume by interrupt id, as a UI sends
+it, must not be shadowed by that earlier plain answer.
+"""
+
+from collections.abc import Iterator
+from typing import Any, TypedDict
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, interrupt
+
+from remote_graphs import remote_node, thread_config
+from remote_graphs.registry import parse_remote
+from remote_graphs.testing import FakeAgentServer
+
+
+class ApprovalState(TypedDict, total=False):
+    approved: bool
+    error: str
+
+
+def ask(state: ApprovalState) -> dict[str, Any]:
+    """Ask for a boolean; anything else asks again, saying what was wrong."""
+    error = {"error": state["error"]} if state.get("error") else {}
+    answer = interrupt({"question": "approve?", **error})
+    if isinstance(answer, bool):
+        return {"approved": answer, "error": ""}
+    return {"error": f"expected true or false, got {answer!r}"}
+
+
+def again(state: ApprovalState) -> str:
+    return "ask" if state.get("error") else END
+
+
+approver = (
+    StateGraph(ApprovalState)
+    .add_node(ask)
+    .add_edge(START, "ask")
+    .add_conditional_edges("ask", again, ["ask", END])
+    .compile(name="approver")
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeAgentServer]:
+    with FakeAgentServer({"approver": approver}) as fake:
+        yield fake
+
+
+@pytest.fixture
+def parent(server: FakeAgentServer, pool: Any) -> Any:
+    spec = parse_remote({"name": "approver", "url": server.url, "graph_id": "approver"})
+    node = remote_node(spec, pool=pool, input=lambda s: {}, output=lambda v: v)
+    builder = StateGraph(ApprovalState).add_node(node).add_edge(START, "approver")
+    return builder.compile(checkpointer=InMemorySaver())
+
+
+def pending(graph: Any, cfg: Any) -> list[Any]:
+    return list(graph.get_state(cfg).interrupts)
+
+
+def test_an_answer_by_id_after_a_plain_wrong_answer_reaches_the_remote(parent: Any) -> None:
+    cfg = thread_config()
+    parent.invoke({}, cfg)
+    parent.invoke(Command(resume="yes"), cfg)
+    [asked_again] = pending(parent, cfg)
+    assert asked_again.value["error"] == "expected true or false, got 'yes'"
+    out = parent.invoke(Command(resume={asked_again.id: True}), cfg)
+    assert out == {"approved": True, "error": ""}
+    assert pending(parent, cfg) == []
+
+
+def test_a_wrong_answer_by_id_after_a_plain_one_is_the_one_reported(parent: Any) -> None:
+    cfg = thread_config()
+    parent.invoke({}, cfg)
+    parent.invoke(Command(resume="yes"), cfg)
+    [first] = pending(parent, cfg)
+    parent.invoke(Command(resume={first.id: "sure"}), cfg)
+    [second] = pending(parent, cfg)
+    assert second.value["error"] == "expected true or false, got 'sure'"
+    assert parent.invoke(Command(resume=False), cfg) == {"approved": False, "error": ""}
+
+
+async def test_the_async_driver_forwards_the_answer_by_id_too(parent: Any) -> None:
+    cfg = thread_config()
+    await parent.ainvoke({}, cfg)
+    await parent.ainvoke(Command(resume="yes"), cfg)
+    [asked_again] = (await parent.aget_state(cfg)).interrupts
+    out = await parent.ainvoke(Command(resume={asked_again.id: True}), cfg)
+    assert out == {"approved": True, "error": ""}
