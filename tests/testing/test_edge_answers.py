@@ -17,6 +17,7 @@ import pytest
 from langgraph.config import get_store
 from langgraph.graph import START, StateGraph
 from langgraph_sdk import get_sync_client
+from langgraph_sdk.errors import NotFoundError
 
 from remote_graphs.testing import FakeAgentServer
 from remote_graphs.testing.plugin import MakeFakeAgentServer
@@ -208,3 +209,21 @@ def test_store_get_needs_a_key(http: httpx.Client) -> None:
     answer = http.get("/store/items?namespace=a")
     assert (answer.status_code, answer.json()) == (400, {"error": "Key is required"})
     assert http.get("/store/items?namespace=a&key=missing").json() is None
+
+
+# -- crons --------------------------------------------------------------------------
+
+
+def test_crons_are_refused_saying_they_are_not_emulated(server: FakeAgentServer) -> None:
+    with get_sync_client(url=server.url, api_key=None) as client:
+        thread_id = client.threads.create()["thread_id"]
+        calls = [
+            lambda: client.crons.create("echo", schedule="* * * * *"),
+            lambda: client.crons.create_for_thread(thread_id, "echo", schedule="* * * * *"),
+            lambda: client.crons.search(),
+            lambda: client.crons.count(),
+            lambda: client.crons.delete(str(uuid.uuid4())),
+        ]
+        for call in calls:
+            with pytest.raises(NotFoundError, match="Crons are not emulated"):
+                call()

@@ -31,8 +31,8 @@ For a refused connection use ``refused_url()`` or ``server.stop()`` (state is ke
 Layout, after the server it emulates (``langgraph_api`` and its in-memory
 runtime): ``server`` (the HTTP server, keep-alive, request pipeline),
 ``route`` (routing; the body is parsed and checked once, by ``validation``),
-``api.assistants``/``api.threads``/``api.runs``/``api.store`` (route
-handlers), ``ops`` and ``assistants`` (storage), ``run`` (run creation,
+``api.assistants``/``api.threads``/``api.runs``/``api.store``/``api.crons``
+(route handlers), ``ops`` and ``assistants`` (storage), ``run`` (run creation,
 event fan-out), ``worker`` (execution), ``stream`` (graph stream to wire
 events), ``state`` (ThreadState JSON), ``checkpointer`` (checkpoint
 metadata), ``command``, ``webhook`` (the URL policy), ``serde``, ``sse``;
@@ -49,12 +49,13 @@ Not emulated: authentication and authorization (every caller is the dev
 user), calling webhooks (an accepted ``webhook`` is stored, never called),
 ``feedback_keys`` (no LangSmith: the run succeeds without a ``feedback``
 event, where a server that cannot reach LangSmith fails the run after the
-graph), crons (``/runs/crons`` answers 404 Not Found, and ``POST
-/threads/{id}/runs/crons`` 405, as routes the fake does not have; their
-scheduler would make a test depend on the clock), the v2 event-streaming
-endpoints behind ``client.threads.stream``, and the server's idle timeout on
-kept-alive connections (the fake keeps them until the client or ``stop()``
-closes them; after an unexpected 500 it closes them, as uvicorn does).
+graph), crons (every cron route answers 404, the SDK's ``NotFoundError``,
+saying so: a graph cannot reach crons, their schedules need a parser this
+package does not depend on, and their scheduler would tie tests to the
+clock; see ``api.crons``), the v2 event-streaming endpoints behind
+``client.threads.stream``, and the server's idle timeout on kept-alive
+connections (the fake keeps them until the client or ``stop()`` closes
+them; after an unexpected 500 it closes them, as uvicorn does).
 Runs start at once, not after the real server's ~1 s queue poll, so a
 client that races a run's start can see it further along than on the real
 server. Resumable event ids are unique (``<ms>-<seq>``), where the real

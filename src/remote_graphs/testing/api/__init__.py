@@ -9,6 +9,7 @@ import langgraph.version
 from werkzeug import Response
 
 from remote_graphs.testing.api.assistants import AssistantRoutes
+from remote_graphs.testing.api.crons import CronRoutes
 from remote_graphs.testing.api.runs import RunRoutes
 from remote_graphs.testing.api.store import StoreRoutes
 from remote_graphs.testing.api.threads import ThreadRoutes
@@ -64,6 +65,7 @@ def build_router(
     router.add("GET", "/info", info)
     router.add("GET", "/ok", ok)
     AssistantRoutes(deployment, worker).register(router)
+    CronRoutes().register(router)
     RunRoutes(
         deployment, worker, header_filter=header_filter, heartbeat_interval=heartbeat_interval
     ).register(router)
