@@ -14,9 +14,11 @@ from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from graphs.context import Context
+from graphs.requests import request_of
 from remote_graphs import Registry, add_remote
 
 registry = Registry.from_file(Path(__file__).resolve().parents[1] / "remotes.toml")
@@ -34,9 +36,9 @@ class State(MessagesState, total=False):
     findings: Annotated[list[str], gather]
 
 
-def plan(state: State) -> dict[str, Any]:
+def plan(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Split the latest request into up to four questions, one research branch each."""
-    request = next(m.text for m in reversed(state["messages"]) if isinstance(m, HumanMessage))
+    request = request_of(state.get("messages"), runtime.context)
     parts = [p.strip() for p in re.split(r"(?<=[?.;])\s+|\n+", request)]
     questions = [p for p in parts if len(p.split()) > 1][:4] or [request]
     return {"questions": questions, "findings": []}

@@ -16,6 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from graphs.context import Context
+from graphs.requests import request_of
 from orchestrator.model import load_chat_model, model_spec
 from remote_graphs import Registry, remote_tool
 
@@ -36,6 +37,7 @@ def agent_for(model: str) -> CompiledStateGraph[Any, Any, Any, Any]:
 
 async def supervise(state: MessagesState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Let the agent call the remotes it chooses; return the messages it added."""
+    request_of(state["messages"], runtime.context)
     result = await agent_for(model_spec(runtime.context)).ainvoke({"messages": state["messages"]})
     known = {m.id for m in state["messages"]}
     return {"messages": [m for m in result["messages"] if m.id not in known]}

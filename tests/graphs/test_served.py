@@ -14,6 +14,7 @@ from langgraph.types import Command
 from langgraph_sdk import get_sync_client
 
 from graphs.pipeline import builder
+from graphs.requests import NO_REQUEST
 from orchestrator.children import discover_children, url_variables
 from orchestrator.devserver import DevServer
 from remote_graphs import thread_config
@@ -131,3 +132,15 @@ def test_served_approval_by_interrupt_id_after_a_wrong_plain_answer(
     values = client.runs.wait(thread, graph, command={"resume": resume})
     assert client.threads.get(thread)["interrupts"] == {}
     assert values["messages"][-1]["content"].endswith("Feedback: Cite the sources.")
+
+
+@pytest.mark.parametrize("graph", ["pipeline", "supervisor"])
+def test_served_graph_refuses_input_without_a_request_in_one_line(
+    served_root: DevServer, graph: str
+) -> None:
+    client = get_sync_client(url=served_root.url, api_key=None)
+    thread = client.threads.create()["thread_id"]
+    parts = list(client.runs.stream(thread, graph, input={"foo": 1}))
+    assert [p.data for p in parts if p.event == "error"] == [
+        {"error": "ValueError", "message": NO_REQUEST}
+    ]
