@@ -136,7 +136,17 @@ def readme_block(sections: list[Section], started: datetime) -> str:
         (a.PROJECT_DB, a.UP_DB, "`remote_node` per_parent + SQLite / bare `RemoteGraph` + SQLite"),
         (a.PROJECT_ASYNC, a.FLOOR, "fan-out 8 x 200 ms async / 8 direct async SDK calls"),
         (a.PROJECT_ASYNC, a.UP_ASYNC, "fan-out async / bare `RemoteGraph` fan-out async"),
-        (a.PROJECT_SYNC, a.PROJECT_ASYNC, "fan-out sync (default settings) / fan-out async"),
+        (
+            a.PROJECT_SYNC_AS_SHIPPED,
+            a.PROJECT_ASYNC,
+            "fan-out sync, compiled as the pipeline (`max_concurrency=16`) / fan-out async",
+        ),
+        (
+            a.PROJECT_SYNC,
+            a.PROJECT_ASYNC,
+            "fan-out sync, langgraph's default pool (cores + 4 threads) / fan-out async",
+        ),
+        (a.UP_SYNC, a.UP_ASYNC, "bare `RemoteGraph` fan-out sync, default pool / its async"),
     ]
     lines = [
         README_START,
