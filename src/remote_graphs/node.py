@@ -9,7 +9,7 @@ becomes a parent interrupt whose ``Command(resume=...)`` resumes the *same*
 remote run, and failures raise a ``RemoteRunError`` that names the remote and
 its run.
 
-    add_remote(builder, registry["researcher"], name="research")
+    add_remote(builder, registry["translator"], name="translate")
 """
 
 from __future__ import annotations
@@ -416,7 +416,7 @@ def add_remote(
     remote may hand off to (see ``remote_graphs.handoff``), so they are drawn;
     ``options`` are ``remote_node``'s.
 
-        add_remote(builder, registry["writer"], name="write")
+        add_remote(builder, registry["translator"], name="translate")
     """
     node = RemoteNode(remote, name=name, **options)
     builder.add_node(node, retry_policy=node.retry_policy, destinations=tuple(destinations) or None)
