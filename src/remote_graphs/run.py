@@ -43,7 +43,8 @@ _NETWORK_ERRORS = (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError)
 
 def drive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Run until the remote finishes, surfacing each of its interrupts to the parent."""
-    request = _start_or_resume(request)
+    if _may_resume(request):
+        request = _start_or_resume(request, _waiting_sync(request))
     while (outcome := run_sync(request)).interrupts:
         if (found := handoff_of(outcome.interrupts)) is not None:
             # Acknowledged, the child's run finishes (a stateless one has nothing left).
@@ -56,7 +57,8 @@ def drive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
 
 async def adrive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Async ``drive``."""
-    request = _start_or_resume(request)
+    if _may_resume(request):
+        request = _start_or_resume(request, await _waiting_async(request))
     while (outcome := await run_async(request)).interrupts:
         if (found := handoff_of(outcome.interrupts)) is not None:
             if request.thread_id is not None:
@@ -66,20 +68,55 @@ async def adrive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     return outcome, request
 
 
-def _start_or_resume(request: RemoteRequest) -> RemoteRequest:
+def _may_resume(request: RemoteRequest) -> bool:
+    """Tell whether the parent holds answers for this task that a remote thread may await."""
+    return bool(request.parent.answers and request.thread_id is not None)
+
+
+def _start_or_resume(request: RemoteRequest, waiting: bool) -> RemoteRequest:
     """Return ``request``, or the resume of the remote interrupt the parent just answered.
 
     Every earlier local ``interrupt()`` of this task was answered and forwarded
     already, so replay them (each returns its stored answer without stopping)
-    and forward only the newest answer.
+    and forward only the newest answer. When the remote thread awaits nothing
+    (the parent's state was edited or forked, so the task and its thread are
+    new), the run starts from its input instead, as a local subgraph starts
+    over in a new task, and each remote interrupt takes the next stored answer.
     """
     count = request.parent.answers
-    if not count or request.thread_id is None:
+    if not waiting:
         return request
     answer: Any = None
     for _ in range(count):
         answer = interrupt(None)
     return request.resume(answer, step=count)
+
+
+def _waiting_sync(request: RemoteRequest) -> bool:
+    """Tell whether the remote thread has an interrupt waiting (assumed when it cannot be read)."""
+    try:
+        thread = request.clients.sync().threads.get(str(request.thread_id))
+    except httpx.HTTPStatusError as exc:
+        return exc.response.status_code != 404
+    except _NETWORK_ERRORS:
+        return True  # the run itself reports the failure, and is retried
+    return _is_waiting(thread)
+
+
+async def _waiting_async(request: RemoteRequest) -> bool:
+    """Async ``_waiting_sync``."""
+    try:
+        thread = await request.clients.async_().threads.get(str(request.thread_id))
+    except httpx.HTTPStatusError as exc:
+        return exc.response.status_code != 404
+    except _NETWORK_ERRORS:
+        return True
+    return _is_waiting(thread)
+
+
+def _is_waiting(thread: Mapping[str, Any]) -> bool:
+    """Tell whether a thread holds an interrupt, or a run that may end in one (joined later)."""
+    return thread.get("status") in ("interrupted", "busy") or bool(thread.get("interrupts"))
 
 
 def _ask(outcome: Outcome, request: RemoteRequest) -> RemoteRequest:

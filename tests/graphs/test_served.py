@@ -144,3 +144,20 @@ def test_served_graph_refuses_input_without_a_request_in_one_line(
     assert [p.data for p in parts if p.event == "error"] == [
         {"error": "ValueError", "message": NO_REQUEST}
     ]
+
+
+@pytest.mark.parametrize("graph", ["pipeline", "supervisor"])
+def test_served_approval_after_studio_edits_the_waiting_thread(
+    served_root: DevServer, graph: str
+) -> None:
+    """Studio's edit makes a new checkpoint, so the writer is asked anew and takes the answer."""
+    client = get_sync_client(url=served_root.url, api_key=None)
+    thread = client.threads.create()["thread_id"]
+    client.runs.wait(thread, graph, input=human("How much do wind turbines produce?"))
+    client.threads.update_state(thread, human("Mention offshore turbines too."))
+    assert client.threads.get_state(thread)["interrupts"] == []
+    parts = list(client.runs.stream(thread, graph, command={"resume": {"approved": True}}))
+    assert [p.data for p in parts if p.event == "error"] == []
+    state = client.threads.get_state(thread)
+    assert state["next"] == [] and state["interrupts"] == []
+    assert "offshore" in state["values"]["messages"][-1]["content"]

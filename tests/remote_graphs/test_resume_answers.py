@@ -53,12 +53,22 @@ def server() -> Iterator[FakeAgentServer]:
         yield fake
 
 
-@pytest.fixture
-def parent(server: FakeAgentServer, pool: Any) -> Any:
+def approving_parent(server: FakeAgentServer, pool: Any, thread: Any = "per_parent") -> Any:
     spec = parse_remote({"name": "approver", "url": server.url, "graph_id": "approver"})
-    node = remote_node(spec, pool=pool, input=lambda s: {}, output=lambda v: v)
+    node = remote_node(spec, pool=pool, thread=thread, input=lambda s: {}, output=lambda v: v)
     builder = StateGraph(ApprovalState).add_node(node).add_edge(START, "approver")
     return builder.compile(checkpointer=InMemorySaver())
+
+
+@pytest.fixture
+def parent(server: FakeAgentServer, pool: Any) -> Any:
+    return approving_parent(server, pool)
+
+
+@pytest.fixture
+def per_task(server: FakeAgentServer, pool: Any) -> Any:
+    """A parent whose task has a remote thread of its own, as a node's first call does."""
+    return approving_parent(server, pool, thread="per_task")
 
 
 def pending(graph: Any, cfg: Any) -> list[Any]:
@@ -94,3 +104,26 @@ async def test_the_async_driver_forwards_the_answer_by_id_too(parent: Any) -> No
     [asked_again] = (await parent.aget_state(cfg)).interrupts
     out = await parent.ainvoke(Command(resume={asked_again.id: True}), cfg)
     assert out == {"approved": True, "error": ""}
+
+
+def test_an_answer_after_the_parent_state_was_edited_reaches_a_new_remote_run(
+    per_task: Any,
+) -> None:
+    """Studio edits the waiting parent, then resumes: the task is new, so is its remote thread.
+
+    Like a local subgraph, which starts over in the new task's namespace, the
+    remote runs from the start and its interrupt takes the answer, instead of a
+    resume sent to a remote thread that has nothing waiting.
+    """
+    cfg = thread_config()
+    per_task.invoke({}, cfg)
+    per_task.update_state(cfg, {"error": ""})
+    assert per_task.get_state(cfg).interrupts == ()
+    assert per_task.invoke(Command(resume=True), cfg) == {"approved": True, "error": ""}
+
+
+async def test_the_async_driver_answers_after_an_edit_too(per_task: Any) -> None:
+    cfg = thread_config()
+    await per_task.ainvoke({}, cfg)
+    await per_task.aupdate_state(cfg, {"error": ""})
+    assert await per_task.ainvoke(Command(resume=False), cfg) == {"approved": False, "error": ""}
