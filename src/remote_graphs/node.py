@@ -307,8 +307,9 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         _, checkpoint_id = state_api.addressed(config)
         client = self.pool.get(self.spec).sync()
         with self._remote_errors(thread):
+            edited = client.threads.get_state(thread, checkpoint_id=checkpoint_id)
             done = client.threads.update_state(
-                thread, values, as_node=as_node, checkpoint_id=checkpoint_id
+                thread, values, as_node=as_node, checkpoint=state_api.edit_of(edited)
             )
         return state_api.address(config, thread, done["checkpoint"]["checkpoint_id"])
 
@@ -325,8 +326,9 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         _, checkpoint_id = state_api.addressed(config)
         client = self.pool.get(self.spec).async_()
         with self._remote_errors(thread):
+            edited = await client.threads.get_state(thread, checkpoint_id=checkpoint_id)
             done = await client.threads.update_state(
-                thread, values, as_node=as_node, checkpoint_id=checkpoint_id
+                thread, values, as_node=as_node, checkpoint=state_api.edit_of(edited)
             )
         return state_api.address(config, thread, done["checkpoint"]["checkpoint_id"])
 

@@ -44,7 +44,11 @@ _NETWORK_ERRORS = (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError)
 def drive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Run until the remote finishes, surfacing each of its interrupts to the parent."""
     if _may_resume(request):
-        request = _start_or_resume(request, _waiting_sync(request))
+        reached = _reached_sync(request)
+        waiting = reached is not None or _waiting_sync(request)
+        request = _start_or_resume(request, waiting, reached)
+        if (done := _finished(reached)) is not None:
+            return done, request
     while (outcome := run_sync(request)).interrupts:
         if (found := handoff_of(outcome.interrupts)) is not None:
             # Acknowledged, the child's run finishes (a stateless one has nothing left).
@@ -58,7 +62,11 @@ def drive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
 async def adrive(request: RemoteRequest) -> tuple[Outcome, RemoteRequest]:
     """Async ``drive``."""
     if _may_resume(request):
-        request = _start_or_resume(request, await _waiting_async(request))
+        reached = await _reached_async(request)
+        waiting = reached is not None or await _waiting_async(request)
+        request = _start_or_resume(request, waiting, reached)
+        if (done := _finished(reached)) is not None:
+            return done, request
     while (outcome := await run_async(request)).interrupts:
         if (found := handoff_of(outcome.interrupts)) is not None:
             if request.thread_id is not None:
@@ -73,7 +81,9 @@ def _may_resume(request: RemoteRequest) -> bool:
     return bool(request.parent.answers and request.thread_id is not None)
 
 
-def _start_or_resume(request: RemoteRequest, waiting: bool) -> RemoteRequest:
+def _start_or_resume(
+    request: RemoteRequest, waiting: bool, reached: Mapping[str, Any] | None = None
+) -> RemoteRequest:
     """Return ``request``, or the resume of the remote interrupt the parent just answered.
 
     Every earlier local ``interrupt()`` of this task was answered and forwarded
@@ -82,6 +92,11 @@ def _start_or_resume(request: RemoteRequest, waiting: bool) -> RemoteRequest:
     (the parent's state was edited or forked, so the task and its thread are
     new), the run starts from its input instead, as a local subgraph starts
     over in a new task, and each remote interrupt takes the next stored answer.
+
+    ``reached`` is the remote checkpoint this task's last answered step stopped
+    at (or an edit of it made through the parent): the resume runs from there,
+    not from the thread's latest checkpoint, which a fork of the parent may have
+    moved to another branch's question.
     """
     count = request.parent.answers
     if not waiting:
@@ -89,7 +104,62 @@ def _start_or_resume(request: RemoteRequest, waiting: bool) -> RemoteRequest:
     answer: Any = None
     for _ in range(count):
         answer = interrupt(None)
-    return request.resume(answer, step=count)
+    resumed = request.resume(answer, step=count)
+    if reached is not None and (reached.get("interrupts") or reached.get("next")):
+        return replace(resumed, checkpoint_id=checkpoint_id_of(reached))
+    return resumed
+
+
+def _reached_query(request: RemoteRequest) -> dict[str, Any] | None:
+    """Return the history query for the checkpoint this task's previous step ended on."""
+    if request.task is None:
+        return None
+    previous = replace(request, step=request.parent.answers - 1).key
+    return {"metadata": {TASK_METADATA: previous}, "limit": 1}
+
+
+def _reached_sync(request: RemoteRequest) -> Mapping[str, Any] | None:
+    """Return the remote checkpoint this task's previous step ended on (None: not found).
+
+    Each remote run's checkpoints carry its task and step in their metadata, so
+    this is the task's own place on the remote thread, whichever branch the
+    thread's latest checkpoint belongs to.
+    """
+    if (query := _reached_query(request)) is None:
+        return None
+    try:
+        found = request.clients.sync().threads.get_history(str(request.thread_id), **query)
+    except (*_NETWORK_ERRORS, httpx.HTTPStatusError):
+        return None  # unknown: the thread's own status decides (see ``_waiting_sync``)
+    return found[0] if found else None
+
+
+async def _reached_async(request: RemoteRequest) -> Mapping[str, Any] | None:
+    """Async ``_reached_sync``."""
+    if (query := _reached_query(request)) is None:
+        return None
+    try:
+        client = request.clients.async_()
+        found = await client.threads.get_history(str(request.thread_id), **query)
+    except (*_NETWORK_ERRORS, httpx.HTTPStatusError):
+        return None
+    return found[0] if found else None
+
+
+def _finished(reached: Mapping[str, Any] | None) -> Outcome | None:
+    """Return the task's result when its previous step already finished the remote run.
+
+    That is a resume at a parent checkpoint the thread has moved past (its
+    question was answered): a local subgraph finds its task done there and
+    returns what it reached, so the new answer changes nothing.
+    """
+    if reached is None or reached.get("next") or reached.get("interrupts"):
+        return None
+    return Outcome(
+        run_id=(reached.get("metadata") or {}).get("run_id"),
+        values=dict(reached.get("values") or {}),
+        checkpoint_id=checkpoint_id_of(reached),
+    )
 
 
 def _waiting_sync(request: RemoteRequest) -> bool:

@@ -12,14 +12,16 @@ namespace, remote checkpoint), as a local subgraph's configs do.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import CheckpointMetadata
 from langgraph.types import Interrupt, PregelTask, StateSnapshot
+from langgraph_sdk.schema import Checkpoint
 
 from remote_graphs.messages import hydrate
-from remote_graphs.request import NS_SEP, ParentCall
+from remote_graphs.relay import checkpoint_id_of
+from remote_graphs.request import NS_SEP, TASK_METADATA, ParentCall
 
 CONFIG_KEY_CHECKPOINTER = "__pregel_checkpointer"  # internal langgraph key
 REMOTE_THREAD = "remote_thread_id"
@@ -59,6 +61,23 @@ def addressed(config: RunnableConfig) -> tuple[str | None, str | None]:
     conf = config.get("configurable") or {}
     thread = conf.get(REMOTE_THREAD)
     return (str(thread) if thread else None), conf.get("checkpoint_id")
+
+
+def edit_of(state: Mapping[str, Any]) -> Checkpoint:
+    """Return the ``checkpoint`` to edit the remote checkpoint ``state`` at, keeping its task.
+
+    The Agent Server copies the checkpoint's plain configurable keys into the
+    new checkpoint's metadata, so the edit carries the task and step of the
+    run it edits: a resume of that task finds it as the place the task
+    reached (see ``run``), as a local subgraph resumes its edited checkpoint.
+    """
+    checkpoint: dict[str, Any] = {}
+    if found := checkpoint_id_of(state):
+        checkpoint["checkpoint_id"] = found
+    task = (state.get("metadata") or {}).get(TASK_METADATA)
+    if isinstance(task, str):
+        checkpoint[TASK_METADATA] = task
+    return cast(Checkpoint, checkpoint)  # one key more than the SDK's type declares
 
 
 def snapshot(state: Mapping[str, Any], parent: RunnableConfig, remote_thread: str) -> StateSnapshot:

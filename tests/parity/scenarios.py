@@ -236,6 +236,44 @@ def subgraph_history(make: Make) -> Any:
     }
 
 
+def _interrupted(graph: Any, cfg: Any) -> list[StateSnapshot]:
+    """Return the parent's checkpoints that hold a child's question, newest first."""
+    return [s for s in graph.get_state_history(cfg) if s.interrupts]
+
+
+def fork_into_answered_interrupt(make: Make) -> Any:
+    """Resume again at each question already answered: the task keeps the result it reached.
+
+    A local subgraph resumed at a checkpoint its thread has moved past finds its
+    task finished, so the new answer changes nothing and no later turn leaks in.
+    """
+    graph, cfg = make("reviewer", "review"), thread_config()
+    for text, answer in (("hi", "ok"), ("again", "ok2")):
+        graph.invoke(ask(text), cfg)
+        graph.invoke(Command(resume=answer), cfg)
+    return [
+        plain(graph.invoke(Command(resume="no"), s.config)["messages"])
+        for s in _interrupted(graph, cfg)
+    ]
+
+
+def resume_a_superseded_question(make: Make) -> Any:
+    """A question left waiting while a fork asks another: each answer reaches its own question."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    graph.invoke(Command(resume="ok"), cfg)
+    graph.invoke(ask("again"), cfg)
+    waiting = graph.get_state(cfg).config
+    forked = graph.invoke(ask("other"), _head(graph, cfg, 1))
+    answered = graph.invoke(Command(resume="ok2"), waiting)
+    other = next(s for s in _interrupted(graph, cfg) if s.values["messages"][-1].text == "other")
+    return {
+        "forked asks": [i.value for i in forked["__interrupt__"]],
+        "answered": plain(answered["messages"]),
+        "other answered": plain(graph.invoke(Command(resume="ok3"), other.config)["messages"]),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -251,6 +289,8 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         subgraph_state,
         subgraph_update_then_resume,
         subgraph_history,
+        fork_into_answered_interrupt,
+        resume_a_superseded_question,
     )
 }
 

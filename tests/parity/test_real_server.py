@@ -29,6 +29,7 @@ CROSSING = (
     "subgraph_update_then_resume",
     "subgraph_history",
     "stream_every_mode",
+    "resume_a_superseded_question",
 )
 
 
