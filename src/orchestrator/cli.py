@@ -1,7 +1,7 @@
 """Run a command so that every way it ends has one clear exit code.
 
 A configuration mistake prints ``error: <what and how to fix it>`` and exits
-2; Ctrl-C, SIGTERM and SIGHUP stop it (128 + the signal) after its servers
+2; Ctrl-C, SIGTERM, SIGHUP and SIGQUIT stop it (128 + the signal) after its servers
 are stopped.
 """
 

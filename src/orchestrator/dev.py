@@ -7,7 +7,7 @@ The configuration is checked before anything starts. Each child under
 is told where they are and its own URL (``REMOTE_GRAPHS_SELF_URL``, so a
 remote pointed at its port is refused instead of deadlocking). While it runs,
 the URLs are published for ``make check`` and a second terminal's
-``make run``. Ctrl-C, SIGTERM or SIGHUP stops the orchestrator and every
+``make run``. Ctrl-C, SIGTERM, SIGHUP or SIGQUIT stops the orchestrator and every
 child; a server that dies on its own is reported and stops the rest.
 """
 

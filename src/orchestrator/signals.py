@@ -2,11 +2,12 @@
 
 A command that owns servers can be stopped by Ctrl-C, by SIGTERM to itself, by
 SIGTERM to its whole process group (which ``make`` and ``uv run`` may pass on
-again, so the same signal can arrive two or three times), or by SIGHUP when
-its terminal closes. All of them become ``KeyboardInterrupt`` at the first
-one, and any signal that arrives while servers are being started or stopped
-waits until that step is over, so a second signal cannot skip the stop of a
-server and leave it running.
+again, so the same signal can arrive two or three times), by SIGHUP when its
+terminal closes, or by SIGQUIT (Ctrl-backslash), whose default action would end the
+process at once and leave its servers, each in a session of its own, running.
+All of them become ``KeyboardInterrupt`` at the first one, and any signal that
+arrives while servers are being started or stopped waits until that step is
+over, so a second signal cannot skip the stop of a server and leave it running.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 class Stopped(KeyboardInterrupt):

@@ -9,6 +9,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +95,56 @@ def test_deferred_signals_do_nothing_off_the_main_thread() -> None:
 
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(step).result() == "ran"
+
+
+# A command that owns a server in its own session, as `make dev` does, run as a process
+# (only the signal handling is imported, so it starts in milliseconds).
+OWNER = """
+import os, subprocess, sys, time
+from orchestrator.signals import exit_code, stop_on_signals
+
+server = subprocess.Popen(
+    ["sleep", "300"], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+)
+try:
+    with stop_on_signals():
+        try:
+            print(server.pid, flush=True)
+            while True:
+                time.sleep(0.1)
+        finally:  # the server is stopped while stopping, as `make dev` stops its servers
+            os.killpg(server.pid, 15)
+            server.wait()
+except KeyboardInterrupt as exc:
+    print("stopped", file=sys.stderr)
+    sys.exit(exit_code(exc))
+"""
+
+
+@pytest.mark.parametrize("times", [1, 2], ids=["once", "twice"])
+@pytest.mark.parametrize("sig", [signal.SIGQUIT, signal.SIGHUP], ids=["sigquit", "sighup"])
+def test_quit_and_hangup_stop_a_command_and_its_server(sig: signal.Signals, times: int) -> None:
+    """SIGQUIT (Ctrl-backslash) and SIGHUP (terminal closed) stop like Ctrl-C: no server is left."""
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGQUIT, signal.SIG_DFL),
+    )
+    assert owner.stdout is not None
+    server = int(owner.stdout.readline())
+    try:
+        for _ in range(times):
+            os.kill(owner.pid, sig)
+        code = owner.wait(timeout=60)
+        stderr = owner.stderr.read() if owner.stderr else ""
+        assert (code, stderr.strip()) == (128 + sig, "stopped")
+        assert subprocess.run(["ps", "-p", str(server)], capture_output=True).returncode != 0
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(owner.pid, signal.SIGKILL)
+        owner.wait()
