@@ -16,10 +16,11 @@ from typing import Any
 
 import httpx
 import orjson
-from langgraph.types import Interrupt
+from langgraph.types import Interrupt, _interrupt_id  # the id a task's next interrupt gets
 from langgraph_sdk._shared.utilities import _orjson_default  # the SDK's own JSON encoding
 from langgraph_sdk.sse import SSEDecoder, aiter_lines_raw, iter_lines_raw
 
+from remote_graphs import state as state_api
 from remote_graphs.messages import hydrate, to_message
 from remote_graphs.request import INTERRUPT, NS_SEP, Outcome, RemoteRequest
 
@@ -35,6 +36,8 @@ class StreamReader:
         self.error: dict[str, Any] | None = None
         self.checkpoint: Mapping[str, Any] | None = None
         """The last root checkpoint the run streamed."""
+        self.relayed_checkpoint = False
+        """Whether a checkpoint event of this run was relayed yet."""
 
     def feed(self, event: str, data: Any) -> None:
         """Take one SSE event."""
@@ -68,26 +71,121 @@ class StreamReader:
             # its namespace, as the thread's own: relayed, the remote's would
             # replace the parent thread's values and interrupts with the child's.
             return
+        stream((self.request.parent.caller_ns + ns, mode, self._as_local(mode, data)))
+
+    def _as_local(self, mode: str, data: Any) -> Any:
+        """Return an event's payload as a local subgraph's event of that mode holds it.
+
+        Messages become objects and interrupts ``Interrupt``s carrying the id the
+        parent resumes them by; checkpoint configs reach the remote checkpoint
+        through the parent's thread and the task's namespace, as a local child's
+        reach its checkpoint; the server's run metadata, which a local child's
+        task events lack, is dropped.
+        """
         if mode == "messages" and isinstance(data, list | tuple) and len(data) == 2:
-            meta = dict(data[1]) if isinstance(data[1], Mapping) else {}
-            meta["remote"] = self.request.remote
             message = to_message(data[0])
             for seen in self.request.parent.streamed:
                 seen.add(getattr(message, "id", None))
-            payload: Any = (message, meta)
-        elif mode == "tasks" and isinstance(data, Mapping):
-            # the server adds its run metadata to task events; a local subgraph has none
-            payload = {k: v for k, v in data.items() if k != "metadata"}
-        elif mode == "updates" and isinstance(data, Mapping):
-            payload = {
-                k: [Interrupt(**i) for i in v] if k == INTERRUPT else hydrate(v)
+            return (message, self._message_meta(data[1]))
+        if not isinstance(data, Mapping):
+            return data
+        if mode == "values":
+            values = hydrate({k: v for k, v in data.items() if k != INTERRUPT})
+            if data.get(INTERRUPT):
+                values[INTERRUPT] = self._interrupts(data[INTERRUPT], as_objects=True)
+            return values
+        if mode == "updates":
+            return {
+                k: self._interrupts(v, as_objects=True) if k == INTERRUPT else hydrate(v)
                 for k, v in data.items()
             }
-        elif mode == "values" and isinstance(data, Mapping):
-            payload = hydrate({k: v for k, v in data.items() if k != INTERRUPT})
-        else:
-            payload = data
-        stream((self.request.parent.caller_ns + ns, mode, payload))
+        if mode == "tasks":
+            return self._task(data)
+        if mode == "debug" and isinstance(data.get("payload"), Mapping):
+            return {**data, "payload": self._task(data["payload"])}
+        if mode == "checkpoints":
+            return self._checkpoint(data)
+        return data
+
+    def _task(self, task: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in task.items() if k != "metadata"}
+        for key in ("input", "result"):
+            if key in out:
+                out[key] = hydrate(out[key])
+        if isinstance(out.get("interrupts"), list):
+            out["interrupts"] = self._interrupts(out["interrupts"], as_objects=False)
+        return out
+
+    def _checkpoint(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        # A resume starts by showing the checkpoint it resumes: its questions are
+        # the ones this run answers, asked one answer earlier.
+        asked = (
+            self.request.step - 1 if self.request.command and not self.relayed_checkpoint else None
+        )
+        self.relayed_checkpoint = True
+        out = dict(event)
+        for key in ("config", "parent_config"):
+            if isinstance(out.get(key), Mapping):
+                out[key] = self._address(out[key])
+        if isinstance(out.get("values"), Mapping):
+            out["values"] = hydrate(out["values"])
+        tasks = out.get("tasks")
+        if isinstance(tasks, list):
+            out["tasks"] = [
+                {
+                    **t,
+                    "interrupts": self._interrupts(
+                        t.get("interrupts") or [], as_objects=False, step=asked
+                    ),
+                    "state": self._address(t["state"])
+                    if isinstance(t.get("state"), Mapping)
+                    else t.get("state"),
+                }
+                if isinstance(t, Mapping)
+                else t
+                for t in tasks
+            ]
+        return out
+
+    def _address(self, config: Mapping[str, Any]) -> Any:
+        """Return the config reaching a remote checkpoint through the parent (stateless: as is)."""
+        thread = self.request.thread_id
+        checkpoint = (config.get("configurable") or {}).get("checkpoint_id")
+        if thread is None:
+            return dict(config)
+        parent = self.request.parent
+        conf = {"thread_id": parent.thread_id, "checkpoint_ns": parent.namespace}
+        return state_api.address({"configurable": conf}, thread, checkpoint)
+
+    def _interrupts(self, items: Any, *, as_objects: bool, step: int | None = None) -> Any:
+        """Give each relayed interrupt the id of the parent's interrupt that asks it.
+
+        The parent asks with one ``interrupt()`` per remote stop, whose id
+        langgraph derives from the task and the answers it holds (``step``).
+        """
+        if not isinstance(items, list):
+            return items
+        answered = self.request.step if step is None else max(step, 0)
+        ask_id = _interrupt_id(self.request.parent.namespace, answered)
+        out: list[Any] = []
+        for item in items:
+            if not isinstance(item, Mapping):
+                out.append(item)
+                continue
+            fields = {**item, "id": ask_id}
+            out.append(Interrupt(**fields) if as_objects else fields)
+        return out
+
+    def _message_meta(self, meta: Any) -> dict[str, Any]:
+        out = dict(meta) if isinstance(meta, Mapping) else {}
+        out["remote"] = self.request.remote
+        inner = out.get("langgraph_checkpoint_ns")
+        if isinstance(inner, str) and self.request.parent.namespace:
+            # under the parent's task, as a local child's messages are
+            out["langgraph_checkpoint_ns"] = NS_SEP.join(
+                n for n in (self.request.parent.namespace, inner) if n
+            )
+        return out
 
     def landed(self) -> bool:
         """Tell whether the stream itself shows the run's work saved on the remote thread.

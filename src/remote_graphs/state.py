@@ -20,7 +20,6 @@ from langgraph.types import Interrupt, PregelTask, StateSnapshot
 from langgraph_sdk.schema import Checkpoint
 
 from remote_graphs.messages import hydrate
-from remote_graphs.relay import checkpoint_id_of
 from remote_graphs.request import NS_SEP, TASK_METADATA, ParentCall
 
 CONFIG_KEY_CHECKPOINTER = "__pregel_checkpointer"  # internal langgraph key
@@ -72,8 +71,8 @@ def edit_of(state: Mapping[str, Any]) -> Checkpoint:
     reached (see ``run``), as a local subgraph resumes its edited checkpoint.
     """
     checkpoint: dict[str, Any] = {}
-    if found := checkpoint_id_of(state):
-        checkpoint["checkpoint_id"] = found
+    if found := (state.get("checkpoint") or {}).get("checkpoint_id"):
+        checkpoint["checkpoint_id"] = str(found)
     task = (state.get("metadata") or {}).get(TASK_METADATA)
     if isinstance(task, str):
         checkpoint[TASK_METADATA] = task

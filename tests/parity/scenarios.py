@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage
-from langgraph.types import Command, StateSnapshot
+from langgraph.types import Command, Interrupt, StateSnapshot
 
 from remote_graphs import thread_config
 
@@ -274,6 +274,89 @@ def resume_a_superseded_question(make: Make) -> Any:
     }
 
 
+_MODES = ["values", "updates", "messages", "custom", "tasks", "checkpoints", "debug"]
+_UNSEEN = {"id", "checkpoint_id", "thread_id", "timestamp", "created_at", "run_id", "checkpoint_ns"}
+
+
+def _shape(value: Any, parent: Any, asks: set[str]) -> Any:
+    """Return what a stream payload holds, for a user of the parent.
+
+    Messages as (type, text), serialised ones marked so; an interrupt as its
+    value and whether its id is one the parent resumes by; a checkpoint config
+    as whether it reaches that checkpoint through the parent's thread.
+    """
+    if isinstance(value, BaseMessage):
+        return (value.type, value.text)
+    if isinstance(value, Interrupt) or (isinstance(value, dict) and {"value", "id"} <= set(value)):
+        item = value if isinstance(value, dict) else {"value": value.value, "id": value.id}
+        return ("interrupt", item["value"], item["id"] in asks)
+    if isinstance(value, dict) and value.get("type") in ("human", "ai") and "content" in value:
+        return ("serialised", value["type"], value["content"])
+    if isinstance(value, dict) and set(value) == {"configurable"}:
+        conf = value["configurable"]
+        nodes = [n.split(":")[0] for n in str(conf.get("checkpoint_ns") or "").split("|") if n]
+        return ("config", conf.get("thread_id") == parent, nodes)
+    if isinstance(value, dict):
+        return {
+            k: _shape(v, parent, asks)
+            if k != "metadata"
+            else {m: v[m] for m in ("source", "step") if m in v}
+            for k, v in value.items()
+            if k not in _UNSEEN
+        }
+    if isinstance(value, list | tuple):
+        return [_shape(v, parent, asks) for v in value]
+    return value
+
+
+def _langgraph_keys(meta: dict[str, Any]) -> dict[str, Any]:
+    """Return the message metadata langgraph sets on a node's tokens, namespaces by node.
+
+    A served child's also carry its server's run metadata, which is extra.
+    """
+    keys = ("langgraph_step", "langgraph_node", "langgraph_triggers", "langgraph_path")
+    shown = {k: meta[k] for k in (*keys, "langgraph_checkpoint_ns") if k in meta}
+    if "langgraph_checkpoint_ns" in shown:
+        names = str(shown["langgraph_checkpoint_ns"]).split("|")
+        shown["langgraph_checkpoint_ns"] = [n.split(":")[0] for n in names]
+    return shown
+
+
+def stream_a_question_every_mode(make: Make) -> Any:
+    """Every mode with ``subgraphs=True`` as the child asks, and as it is answered.
+
+    The child's events hold what a local child's hold: message objects, the
+    interrupt the parent resumes by, checkpoint configs that reach the child
+    through the parent (the task namespace is shown up to its node). Debug
+    checkpoint events of the child are left out (see ``stream_every_mode``),
+    and the parent's own updates are shown by their keys (see ``stream``).
+    """
+    graph, cfg = make("reviewer", "review"), thread_config()
+    parent = cfg["configurable"]["thread_id"]
+    turns = []
+    for command in (ask("hi"), Command(resume="ok")):
+        events = list(graph.stream(command, cfg, stream_mode=_MODES, subgraphs=True))
+        asks = {i.id for i in graph.get_state(cfg).interrupts} or {
+            i.id for s in _interrupted(graph, cfg) for i in s.interrupts
+        }
+        seen = []
+        for ns, mode, data in events:
+            if ns and mode == "debug" and data["type"] == "checkpoint":
+                continue
+            if not ns and mode == "updates":
+                data = {k: v if k == "__interrupt__" else sorted(v or {}) for k, v in data.items()}
+            if not ns and mode in ("tasks", "debug"):  # the node's own result, as its update
+                task = data.get("payload", data)
+                if isinstance(task.get("result"), dict):
+                    task["result"] = sorted(task["result"])
+            if mode == "messages":
+                data = [data[0], _langgraph_keys(data[1])]
+            shown = _shape(data, parent, asks)
+            seen.append(([n.split(":")[0] for n in ns], mode, shown))
+        turns.append(seen)
+    return turns
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -291,6 +374,7 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         subgraph_history,
         fork_into_answered_interrupt,
         resume_a_superseded_question,
+        stream_a_question_every_mode,
     )
 }
 

@@ -30,6 +30,7 @@ CROSSING = (
     "subgraph_history",
     "stream_every_mode",
     "resume_a_superseded_question",
+    "stream_a_question_every_mode",
 )
 
 
