@@ -1,10 +1,11 @@
 """Who may call the served orchestrator, and what each caller may see and change.
 
 ``langgraph.json`` points its ``"auth"`` at ``auth`` below. Callers send
-``Authorization: Bearer <token>``; tokens and the identities they stand for come
-from ``ORCHESTRATOR_TOKENS`` (``token:identity`` pairs, comma-separated). Every
-resource the Agent Server exposes has a handler, because a resource without one
-is open to every authenticated caller:
+``Authorization: Bearer <token>`` (or the SDK's ``api_key=<token>``); tokens
+and the identities they stand for come from ``ORCHESTRATOR_TOKENS``
+(``token:identity`` pairs, comma-separated). Every resource the Agent Server
+exposes has a handler, because a resource without one is open to every
+authenticated caller:
 
 - threads, runs and crons belong to their creator, and only they can read,
   run, search, update or delete them;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from langgraph_sdk import Auth
@@ -31,6 +33,8 @@ from langgraph_sdk import Auth
 from remote_graphs.errors import ConfigError
 
 TOKENS_ENV = "ORCHESTRATOR_TOKENS"
+API_KEY_HEADER = b"x-api-key"
+"""Where the SDK puts ``api_key=``; read when no bearer token is sent."""
 DEV_IDENTITY = "dev"
 OWNER = "owner"
 SYSTEM_MARK = "created_by"
@@ -76,16 +80,29 @@ configured_tokens()  # a malformed ORCHESTRATOR_TOKENS stops the server at start
 
 
 @auth.authenticate
-async def authenticate(authorization: str | None) -> Auth.types.MinimalUserDict:
-    """Map the bearer token to an identity, or the development identity when none are set."""
+async def authenticate(
+    authorization: str | None, headers: Mapping[bytes, bytes]
+) -> Auth.types.MinimalUserDict:
+    """Map the caller's token to an identity, or the development identity when none are set.
+
+    The token comes as ``Authorization: Bearer <token>``, or in ``x-api-key``,
+    the header the SDK sends for ``get_client(url=..., api_key=<token>)``, so a
+    caller who passes the token the SDK's own way is not refused.
+    """
     tokens = configured_tokens()
     if not tokens:
         return {"identity": DEV_IDENTITY}
-    scheme, _, token = (authorization or "").partition(" ")
-    identity = identity_for(token.strip() if scheme.lower() == "bearer" else None, tokens)
+    scheme, _, bearer = (authorization or "").partition(" ")
+    if scheme.lower() == "bearer":
+        token: str | None = bearer.strip()
+    else:
+        token = headers.get(API_KEY_HEADER, b"").decode("utf-8", "replace").strip() or None
+    identity = identity_for(token, tokens)
     if identity is None:
         raise Auth.exceptions.HTTPException(
-            status_code=401, detail="send Authorization: Bearer <token> with a known token"
+            status_code=401,
+            detail="send Authorization: Bearer <token> (or the SDK's api_key=<token>) "
+            f"with a token listed in {TOKENS_ENV}",
         )
     return {"identity": identity}
 

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from langgraph_sdk import get_sync_client
 from langgraph_sdk.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -160,3 +161,36 @@ def test_malformed_tokens_are_refused_without_showing_a_token(
     with pytest.raises(ConfigError, match=hint) as info:
         configured_tokens()
     assert "tok-secret-1234" not in str(info.value)
+
+
+REFUSED = (
+    "send Authorization: Bearer <token> (or the SDK's api_key=<token>) with a token "
+    "listed in ORCHESTRATOR_TOKENS"
+)
+
+
+@pytest.mark.real_server
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer tok-nobody-0000"}, {"Authorization": TOKENS["alice"]}],
+    ids=["no token", "unknown token", "no scheme"],
+)
+def test_a_caller_without_a_known_token_is_told_how_to_send_one(
+    server: DevServer, headers: dict[str, str]
+) -> None:
+    anonymous = get_sync_client(url=server.url, api_key=None, headers=headers)
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        anonymous.threads.create()
+    assert refused.value.response.status_code == 401
+    assert refused.value.response.json() == {"detail": REFUSED}
+
+
+@pytest.mark.real_server
+def test_the_sdks_own_api_key_argument_carries_the_token(server: DevServer) -> None:
+    alice = get_sync_client(url=server.url, api_key=TOKENS["alice"])
+    thread = alice.threads.create()
+    assert thread["metadata"]["owner"] == "alice"
+    bob = client(server, "bob")
+    with pytest.raises(httpx.HTTPStatusError) as hidden:
+        bob.threads.get(thread["thread_id"])
+    assert hidden.value.response.status_code == 404
