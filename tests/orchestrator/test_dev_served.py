@@ -45,7 +45,8 @@ def test_make_check_during_make_dev_says_ok_for_every_remote(tmp_path: Path) -> 
 
 def _signal(process: subprocess.Popen[bytes], pid: int, how: str) -> None:
     """Stop `make dev` one way: `group` is the whole job, as a terminal or `kill -- -pgid` does."""
-    sig = signal.SIGINT if how.startswith("ctrl-c") else signal.SIGTERM
+    signals = {"ctrl-c": signal.SIGINT, "ctrl-backslash": signal.SIGQUIT, "sigterm": signal.SIGTERM}
+    sig = signals[how.split()[0]]
     for _ in range(2 if how.endswith("twice") else 1):
         if "process" in how:
             os.kill(pid, sig)
@@ -62,6 +63,7 @@ def _signal(process: subprocess.Popen[bytes], pid: int, how: str) -> None:
         "sigterm to the process",
         "sigterm to the group",
         "sigterm to the group twice",
+        "ctrl-backslash to the group",
     ],
 )
 def test_every_way_of_stopping_leaves_nothing_running(tmp_path: Path, how: str) -> None:
