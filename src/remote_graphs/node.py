@@ -120,11 +120,7 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
             input=remote_input,
             forward_context=self.forward_context,
             forward_user=self.spec.forward_user,
-            metadata={
-                "remote_graphs_node": name,
-                "remote_graphs_parent_thread": parent.thread_id,
-                "remote_graphs_parent_ns": parent.namespace,
-            },
+            metadata=state_api.task_metadata(name, parent.thread_id, parent.namespace),
             checkpoint_id=checkpoint_id,
         )
 
@@ -219,6 +215,22 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
             return thread
         return self._thread(values, state_api.parent_call(config))[0]
 
+    def _threads(self, config: RunnableConfig, values: Mapping[str, Any]) -> list[str]:
+        """Return the remote threads that may hold the task ``config`` addresses, likeliest first.
+
+        The parent's latest state names the thread its branch continues; a task
+        of an earlier checkpoint may instead have started a thread of its own.
+        """
+        found = self._locate(config, values)
+        if found is None:
+            return []
+        threads = [found]
+        if state_api.addressed(config)[0] is None and self.thread_policy == "per_parent":
+            first = state_api.parent_call(config).task_thread(str(self.name))
+            if first is not None and first != found:
+                threads.append(first)
+        return threads
+
     def _parent_values(self, config: RunnableConfig) -> Mapping[str, Any]:
         saver, key = state_api.checkpointer(config), state_api.parent_state_key(config)
         return state_api.parent_values(config, saver.get_tuple(key) if key else None)
@@ -228,26 +240,39 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         return state_api.parent_values(config, await saver.aget_tuple(key) if key else None)
 
     def get_state(self, config: RunnableConfig, *, subgraphs: bool = False) -> StateSnapshot:
-        """Return the remote thread's state as this task's subgraph snapshot."""
-        thread = self._locate(config, self._parent_values(config))
-        if thread is None:
-            return state_api.empty(config, None)
-        _, checkpoint_id = state_api.addressed(config)
+        """Return the state this task reached on the remote thread, as its subgraph snapshot."""
+        values = self._parent_values(config)
         client = self.pool.get(self.spec).sync()
-        with self._remote_errors(thread):
-            data = client.threads.get_state(thread, checkpoint_id=checkpoint_id)
-        return self._snapshot(data, config, thread)
+        _, checkpoint_id = state_api.addressed(config)
+        task = state_api.task_of(str(self.name), config)
+        thread: str | None = None
+        for thread in self._threads(config, values):
+            with self._remote_errors(thread):
+                if checkpoint_id or task is None:
+                    return self._snapshot(
+                        client.threads.get_state(thread, checkpoint_id=checkpoint_id),
+                        config,
+                        thread,
+                    )
+                if found := client.threads.get_history(thread, metadata=task, limit=1):
+                    return self._snapshot(found[0], config, thread)
+        return state_api.empty(config, thread)
 
     async def aget_state(self, config: RunnableConfig, *, subgraphs: bool = False) -> StateSnapshot:
         """Async ``get_state``."""
-        thread = self._locate(config, await self._aparent_values(config))
-        if thread is None:
-            return state_api.empty(config, None)
-        _, checkpoint_id = state_api.addressed(config)
+        values = await self._aparent_values(config)
         client = self.pool.get(self.spec).async_()
-        with self._remote_errors(thread):
-            data = await client.threads.get_state(thread, checkpoint_id=checkpoint_id)
-        return self._snapshot(data, config, thread)
+        _, checkpoint_id = state_api.addressed(config)
+        task = state_api.task_of(str(self.name), config)
+        thread: str | None = None
+        for thread in self._threads(config, values):
+            with self._remote_errors(thread):
+                if checkpoint_id or task is None:
+                    data = await client.threads.get_state(thread, checkpoint_id=checkpoint_id)
+                    return self._snapshot(data, config, thread)
+                if found := await client.threads.get_history(thread, metadata=task, limit=1):
+                    return self._snapshot(found[0], config, thread)
+        return state_api.empty(config, thread)
 
     def get_state_history(
         self,
@@ -257,20 +282,21 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         before: RunnableConfig | None = None,
         limit: int | None = None,
     ) -> Iterator[StateSnapshot]:
-        """Yield the remote thread's checkpoints, newest first."""
-        thread = self._locate(config, self._parent_values(config))
-        if thread is None:
-            return
+        """Yield this task's checkpoints on the remote thread, newest first."""
+        values = self._parent_values(config)
         client = self.pool.get(self.spec).sync()
         _, checkpoint_id = state_api.addressed(config)
-        with self._remote_errors(thread):
-            if checkpoint_id:  # as a checkpointer lists a config naming one checkpoint
-                states = [client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
-            else:
-                states = client.threads.get_history(
-                    thread, **_history_options(filter, before, limit)
-                )
-        yield from state_api.history(states, config, thread)
+        task = state_api.task_of(str(self.name), config)
+        for thread in self._threads(config, values):
+            with self._remote_errors(thread):
+                if checkpoint_id:  # as a checkpointer lists a config naming one checkpoint
+                    states = [client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
+                else:
+                    options = _history_options(filter, before, limit, task)
+                    states = client.threads.get_history(thread, **options)
+            if states:
+                yield from state_api.history(states, config, thread)
+                return
 
     async def aget_state_history(
         self,
@@ -281,19 +307,21 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         limit: int | None = None,
     ) -> AsyncIterator[StateSnapshot]:
         """Async ``get_state_history``."""
-        thread = self._locate(config, await self._aparent_values(config))
-        if thread is None:
-            return
+        values = await self._aparent_values(config)
         client = self.pool.get(self.spec).async_()
         _, checkpoint_id = state_api.addressed(config)
-        with self._remote_errors(thread):
-            if checkpoint_id:
-                states = [await client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
-            else:
-                options = _history_options(filter, before, limit)
-                states = await client.threads.get_history(thread, **options)
-        for snap in state_api.history(states, config, thread):
-            yield snap
+        task = state_api.task_of(str(self.name), config)
+        for thread in self._threads(config, values):
+            with self._remote_errors(thread):
+                if checkpoint_id:
+                    states = [await client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
+                else:
+                    options = _history_options(filter, before, limit, task)
+                    states = await client.threads.get_history(thread, **options)
+            if states:
+                for snap in state_api.history(states, config, thread):
+                    yield snap
+                return
 
     def update_state(
         self,
@@ -443,16 +471,20 @@ def _state_messages(state: Any) -> list[Any] | None:
 
 
 def _history_options(
-    filter: dict[str, Any] | None, before: RunnableConfig | None, limit: int | None
+    filter: dict[str, Any] | None,
+    before: RunnableConfig | None,
+    limit: int | None,
+    task: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return ``threads.get_history`` options for a ``get_state_history`` call.
 
     The Agent Server returns one checkpoint unless told otherwise, and answers
-    only the nested form of ``before``.
+    only the nested form of ``before``. With ``task``, only that parent task's
+    checkpoints are listed, as a local subgraph's history is its task's own.
     """
     options: dict[str, Any] = {"limit": limit or 1000}
-    if filter:
-        options["metadata"] = filter
+    if filter or task:
+        options["metadata"] = {**(filter or {}), **(task or {})}
     checkpoint = ((before or {}).get("configurable") or {}).get("checkpoint_id")
     if checkpoint:
         options["before"] = {"configurable": {"checkpoint_id": checkpoint}}

@@ -62,20 +62,48 @@ def addressed(config: RunnableConfig) -> tuple[str | None, str | None]:
     return (str(thread) if thread else None), conf.get("checkpoint_id")
 
 
+NODE_METADATA = "remote_graphs_node"
+PARENT_THREAD_METADATA = "remote_graphs_parent_thread"
+PARENT_NS_METADATA = "remote_graphs_parent_ns"
+_TASK_KEYS = (NODE_METADATA, PARENT_THREAD_METADATA, PARENT_NS_METADATA, TASK_METADATA)
+
+
+def task_metadata(node: str, parent_thread: str | None, namespace: str) -> dict[str, Any]:
+    """Return the run metadata naming the parent task a remote run belongs to.
+
+    The Agent Server keeps a run's metadata on every checkpoint it writes, so
+    the task's own checkpoints can be asked for by it, as a local subgraph's
+    live under the task's namespace.
+    """
+    return {
+        NODE_METADATA: node,
+        PARENT_THREAD_METADATA: parent_thread,
+        PARENT_NS_METADATA: namespace,
+    }
+
+
+def task_of(node: str, config: RunnableConfig) -> dict[str, Any] | None:
+    """Return the metadata of the task a state config addresses (None outside a task)."""
+    conf = config.get("configurable") or {}
+    if not conf.get("thread_id") or not conf.get("checkpoint_ns"):
+        return None
+    return task_metadata(node, str(conf["thread_id"]), str(conf["checkpoint_ns"]))
+
+
 def edit_of(state: Mapping[str, Any]) -> Checkpoint:
     """Return the ``checkpoint`` to edit the remote checkpoint ``state`` at, keeping its task.
 
     The Agent Server copies the checkpoint's plain configurable keys into the
     new checkpoint's metadata, so the edit carries the task and step of the
-    run it edits: a resume of that task finds it as the place the task
-    reached (see ``run``), as a local subgraph resumes its edited checkpoint.
+    run it edits: it is in that task's history, and a resume of the task finds
+    it as the place the task reached (see ``run``), as a local subgraph's edit
+    is a checkpoint of its task's namespace that its resume continues.
     """
     checkpoint: dict[str, Any] = {}
     if found := (state.get("checkpoint") or {}).get("checkpoint_id"):
         checkpoint["checkpoint_id"] = str(found)
-    task = (state.get("metadata") or {}).get(TASK_METADATA)
-    if isinstance(task, str):
-        checkpoint[TASK_METADATA] = task
+    metadata = state.get("metadata") or {}
+    checkpoint.update({k: metadata[k] for k in _TASK_KEYS if isinstance(metadata.get(k), str)})
     return cast(Checkpoint, checkpoint)  # one key more than the SDK's type declares
 
 

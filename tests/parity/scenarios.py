@@ -357,6 +357,51 @@ def stream_a_question_every_mode(make: Make) -> Any:
     return turns
 
 
+def _every(config: Any) -> Any:
+    """Return ``config`` without its checkpoint id: all of that subgraph's checkpoints."""
+    return {
+        "configurable": {k: v for k, v in config["configurable"].items() if k != "checkpoint_id"}
+    }
+
+
+def subgraph_state_back_in_history(make: Make) -> Any:
+    """``get_state(subgraphs=True)`` at earlier checkpoints shows what each turn's child reached."""
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.invoke(ask("b"), cfg)
+    return [
+        [(t.name, plain(t.state.values) if t.state else None) for t in before.tasks]
+        for s in graph.get_state_history(cfg)
+        if s.next == ("count",) and (before := graph.get_state(s.config, subgraphs=True))
+    ]
+
+
+def subgraph_history_of_a_later_turn(make: Make) -> Any:
+    """The child's history under the second turn's task holds that task's checkpoints only.
+
+    Shown by step kind: a remote thread's own values also hold what earlier
+    turns left in it (its input checkpoint starts from the thread's state).
+    """
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    graph.invoke(Command(resume="ok"), cfg)
+    graph.invoke(ask("again"), cfg)
+    sub = _sub(graph.get_state(cfg, subgraphs=True))
+    graph.update_state(sub.config, {"draft": "edited"})
+
+    def rows(snaps: Any) -> list[Any]:
+        return [(s.next, s.metadata.get("source")) for s in snaps]
+
+    every = _every(sub.config)
+    return {
+        "latest": plain(graph.get_state(every).values),
+        "all": rows(graph.get_state_history(every)),
+        "two": rows(graph.get_state_history(every, limit=2)),
+        "edits": rows(graph.get_state_history(every, filter={"source": "update"})),
+        "before": rows(graph.get_state_history(every, before=sub.config)),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -375,6 +420,8 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         fork_into_answered_interrupt,
         resume_a_superseded_question,
         stream_a_question_every_mode,
+        subgraph_state_back_in_history,
+        subgraph_history_of_a_later_turn,
     )
 }
 

@@ -31,6 +31,8 @@ CROSSING = (
     "stream_every_mode",
     "resume_a_superseded_question",
     "stream_a_question_every_mode",
+    "subgraph_state_back_in_history",
+    "subgraph_history_of_a_later_turn",
 )
 
 
