@@ -247,7 +247,7 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         task = state_api.task_of(str(self.name), config)
         thread: str | None = None
         for thread in self._threads(config, values):
-            with self._remote_errors(thread):
+            with self._remote_errors(thread), _unless_absent():
                 if checkpoint_id or task is None:
                     return self._snapshot(
                         client.threads.get_state(thread, checkpoint_id=checkpoint_id),
@@ -266,7 +266,7 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         task = state_api.task_of(str(self.name), config)
         thread: str | None = None
         for thread in self._threads(config, values):
-            with self._remote_errors(thread):
+            with self._remote_errors(thread), _unless_absent():
                 if checkpoint_id or task is None:
                     data = await client.threads.get_state(thread, checkpoint_id=checkpoint_id)
                     return self._snapshot(data, config, thread)
@@ -288,7 +288,8 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         _, checkpoint_id = state_api.addressed(config)
         task = state_api.task_of(str(self.name), config)
         for thread in self._threads(config, values):
-            with self._remote_errors(thread):
+            states: list[Any] = []
+            with self._remote_errors(thread), _unless_absent():
                 if checkpoint_id:  # as a checkpointer lists a config naming one checkpoint
                     states = [client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
                 else:
@@ -312,7 +313,8 @@ class RemoteNode(PregelProtocol[Any, Any, Any, Any]):
         _, checkpoint_id = state_api.addressed(config)
         task = state_api.task_of(str(self.name), config)
         for thread in self._threads(config, values):
-            with self._remote_errors(thread):
+            states: list[Any] = []
+            with self._remote_errors(thread), _unless_absent():
                 if checkpoint_id:
                     states = [await client.threads.get_state(thread, checkpoint_id=checkpoint_id)]
                 else:
@@ -451,6 +453,20 @@ def add_remote(
     node = RemoteNode(remote, name=name, **options)
     builder.add_node(node, retry_policy=node.retry_policy, destinations=tuple(destinations) or None)
     return builder
+
+
+@contextlib.contextmanager
+def _unless_absent() -> Iterator[None]:
+    """Skip a read of a remote thread that does not exist (404): it has no state yet.
+
+    A task that has not run (an ``interrupt_before``, an edited parent) has no
+    remote thread, as a local subgraph's task has no checkpoint yet.
+    """
+    try:
+        yield
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code != 404:
+            raise
 
 
 def _messages_of(state: Any, node: str | None) -> list[Any]:

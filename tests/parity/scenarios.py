@@ -402,6 +402,21 @@ def subgraph_history_of_a_later_turn(make: Make) -> Any:
     }
 
 
+def subgraph_state_before_the_child_runs(make: Make) -> Any:
+    """A child task that has not run yet has an empty state, then runs as usual.
+
+    The parent's state is edited so its next step calls the child again; until
+    that task runs, there is nothing of it on the child's side to show.
+    """
+    graph, cfg = make("counter", "count"), thread_config()
+    graph.invoke(ask("a"), cfg)
+    graph.update_state(cfg, ask("b"), as_node="__start__")
+    [task] = graph.get_state(cfg, subgraphs=True).tasks
+    assert isinstance(task.state, StateSnapshot)
+    waiting = (task.name, task.state.values, task.state.next, task.state.metadata)
+    return {"waiting": waiting, "then": plain(graph.invoke(None, cfg)["messages"])}
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -422,6 +437,7 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         stream_a_question_every_mode,
         subgraph_state_back_in_history,
         subgraph_history_of_a_later_turn,
+        subgraph_state_before_the_child_runs,
     )
 }
 
