@@ -38,6 +38,11 @@ from remote_graphs.request import TASK_METADATA, Outcome, RemoteRequest
 from remote_graphs.retry import is_transient
 
 RETRY_AFTER_CAP = 60.0
+DOWN_HINT = (
+    "nothing answers at that URL: start the remote (or point its url_env at a running one),"
+    " then run the thread again with no input to go on from this step"
+)
+"""Said when no connection could be made: the parent's thread stays at the failed step."""
 _NETWORK_ERRORS = (httpx.HTTPError, httpx.StreamError, orjson.JSONDecodeError)
 
 
@@ -415,6 +420,8 @@ def wrap_http_error(request: RemoteRequest, exc: Exception, run_id: str | None) 
         err = request.failure("MalformedStream", f"unreadable event from the remote: {exc}", run_id)
         err.transient = True
         return err
+    elif isinstance(exc, httpx.ConnectError):
+        err = request.failure(type(exc).__name__, f"{exc}; {DOWN_HINT}", run_id)
     else:
         err = request.failure(type(exc).__name__, str(exc) or repr(exc), run_id)
     err.transient = is_transient(exc)
