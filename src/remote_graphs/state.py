@@ -44,10 +44,14 @@ def parent_state_key(config: RunnableConfig) -> RunnableConfig | None:
 
 
 def parent_values(config: RunnableConfig, checkpoint: Any) -> Mapping[str, Any]:
-    """Return the channel values of a parent checkpoint tuple (empty when there is none)."""
+    """Return the channel values of a parent checkpoint tuple (empty when there is none).
+
+    An Agent Server's own checkpointer may hand messages back as plain dicts;
+    they are made messages again, so the provenance on them is found.
+    """
     if checkpoint is None:
         return {}
-    return dict(checkpoint.checkpoint.get("channel_values") or {})
+    return dict(hydrate(dict(checkpoint.checkpoint.get("channel_values") or {})))
 
 
 def checkpointer(config: RunnableConfig) -> Any:

@@ -112,3 +112,28 @@ def test_a_served_parent_shows_and_edits_the_remote_childs_state(served_parent: 
     command = {"resume": {i["id"]: "ok" for i in state["interrupts"]}}
     done = client.runs.wait(thread, "review", command=command)
     assert done["messages"][-1]["content"] == "edited (ok)"
+
+
+def test_a_served_parent_shows_each_turns_child_state_and_forks_it(served_parent: Any) -> None:
+    client = served_parent
+    thread = client.threads.create()["thread_id"]
+    for text in ("a", "b"):
+        client.runs.wait(thread, "chat", input={"messages": [{"role": "user", "content": text}]})
+    history = client.threads.get_history(thread, limit=50)
+    before = next(
+        s for s in history if s["next"] == ["count"] and len(s["values"]["messages"]) == 3
+    )
+    at = client.threads.get_state(
+        thread, checkpoint_id=before["checkpoint"]["checkpoint_id"], subgraphs=True
+    )
+    [task] = at["tasks"]
+    assert [m["content"] for m in task["state"]["values"]["messages"]][-1] == "seen 3: b"
+    # A run from an earlier checkpoint continues the child from that branch.
+    head = next(s for s in history if not s["next"] and len(s["values"]["messages"]) == 2)
+    forked = client.runs.wait(
+        thread,
+        "chat",
+        input={"messages": [{"role": "user", "content": "x"}]},
+        checkpoint_id=head["checkpoint"]["checkpoint_id"],
+    )
+    assert forked["messages"][-1]["content"] == "seen 3: x"
