@@ -166,7 +166,7 @@ def _task(task: Mapping[str, Any], parent: RunnableConfig, remote_thread: str) -
     return PregelTask(
         id=str(task["id"]),
         name=str(task["name"]),
-        path=(),
+        path=tuple(task.get("path") or ()),
         error=Exception(task["error"]) if task.get("error") else None,
         interrupts=tuple(Interrupt(**i) for i in task.get("interrupts") or []),
         state=snapshot(nested, parent, remote_thread) if isinstance(nested, Mapping) else None,

@@ -207,6 +207,7 @@ def subgraph_state(make: Make) -> Any:
     return {
         "values": plain(sub.values),
         "next": sub.next,
+        "tasks": [(t.name, t.path, [i.value for i in t.interrupts]) for t in sub.tasks],
         "interrupts": [i.value for i in sub.interrupts],
         "addresses the task": sub.config["configurable"]["checkpoint_ns"].startswith("review:"),
     }
