@@ -161,3 +161,17 @@ def test_served_approval_after_studio_edits_the_waiting_thread(
     state = client.threads.get_state(thread)
     assert state["next"] == [] and state["interrupts"] == []
     assert "offshore" in state["values"]["messages"][-1]["content"]
+
+
+def test_served_approval_survives_a_restart_of_the_orchestrator(served_root: DevServer) -> None:
+    """Its threads are in SQLite: a thread waiting for approval resumes on the restarted server."""
+    client = get_sync_client(url=served_root.url, api_key=None)
+    thread = client.threads.create()["thread_id"]
+    client.runs.wait(thread, "pipeline", input=human("How much do wind turbines produce?"))
+    served_root.stop()
+    served_root.start()
+    client = get_sync_client(url=served_root.url, api_key=None)
+    [waiting] = next(iter(client.threads.get(thread)["interrupts"].values()))
+    values = client.runs.wait(thread, "pipeline", command={"resume": {waiting["id"]: True}})
+    assert values["messages"][-1]["content"] == waiting["value"]["draft"]
+    assert client.threads.get(thread)["status"] == "idle"
