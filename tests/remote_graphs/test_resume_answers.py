@@ -14,9 +14,11 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, interrupt
+from langgraph_sdk import get_sync_client
 
 from remote_graphs import remote_node, thread_config
 from remote_graphs.registry import parse_remote
+from remote_graphs.request import TASK_METADATA
 from remote_graphs.testing import FakeAgentServer
 
 
@@ -127,3 +129,25 @@ async def test_the_async_driver_answers_after_an_edit_too(per_task: Any) -> None
     await per_task.ainvoke({}, cfg)
     await per_task.aupdate_state(cfg, {"error": ""})
     assert await per_task.ainvoke(Command(resume=False), cfg) == {"approved": False, "error": ""}
+
+
+def test_a_resume_that_landed_before_the_parent_saved_it_is_not_run_again(
+    per_task: Any, server: FakeAgentServer
+) -> None:
+    """The parent died after the remote took the answer: resuming reuses that run (exactly once)."""
+    cfg = thread_config()
+    before = {r.thread_id for r in server.runs}
+    per_task.invoke({}, cfg)
+    [first] = [r for r in server.runs if r.thread_id not in before]
+    client = get_sync_client(url=server.url, api_key=None)
+    [asked] = client.runs.list(first.thread_id)
+    key = asked["metadata"][TASK_METADATA].removesuffix("#0")
+    client.runs.wait(
+        first.thread_id,
+        "approver",
+        command={"resume": True},
+        metadata={TASK_METADATA: f"{key}#1"},
+        multitask_strategy="reject",
+    )
+    assert per_task.invoke(Command(resume=True), cfg) == {"approved": True, "error": ""}
+    assert len(server.runs_on(first.thread_id)) == 2
