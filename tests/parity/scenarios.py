@@ -418,6 +418,42 @@ def subgraph_state_before_the_child_runs(make: Make) -> Any:
     return {"waiting": waiting, "then": plain(graph.invoke(None, cfg)["messages"])}
 
 
+def time_travel_and_subgraph_state_async(make: Make) -> Any:
+    """The async state API and resumes: a later question, a superseded one, edits, history."""
+    graph, cfg = make("reviewer", "review"), thread_config()
+
+    async def go() -> Any:
+        await graph.ainvoke(ask("hi"), cfg)
+        await graph.ainvoke(Command(resume="ok"), cfg)
+        await graph.ainvoke(ask("again"), cfg)
+        waiting = await graph.aget_state(cfg, subgraphs=True)
+        sub = _sub(waiting)
+        await graph.aupdate_state(sub.config, {"draft": "edited"})
+        every = [
+            (s.next, s.metadata.get("source"))
+            async for s in graph.aget_state_history(_every(sub.config))
+        ]
+        asked = [s async for s in graph.aget_state_history(cfg) if s.interrupts]
+        again = await graph.ainvoke(Command(resume="no"), asked[-1].config)
+        done = await graph.ainvoke(Command(resume="ok2"), waiting.config)
+        back = [
+            [
+                plain(t.state.values)
+                for t in (await graph.aget_state(s.config, subgraphs=True)).tasks
+            ]
+            async for s in graph.aget_state_history(cfg)
+            if s.next == ("review",)
+        ]
+        return {
+            "history": every,
+            "answered again": plain(again["messages"]),
+            "done": plain(done["messages"]),
+            "back in history": back,
+        }
+
+    return asyncio.run(go())
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -439,6 +475,7 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         subgraph_state_back_in_history,
         subgraph_history_of_a_later_turn,
         subgraph_state_before_the_child_runs,
+        time_travel_and_subgraph_state_async,
     )
 }
 
