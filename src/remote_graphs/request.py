@@ -57,6 +57,8 @@ class ParentCall:
     """The calling user's identity on a served parent."""
     configurable: Mapping[str, Any] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    by_id: bool = False
+    """True when the parent was resumed by interrupt id (as a UI resumes what it showed)."""
     streamed: tuple[set[Any], ...] = ()
     """Message ids the parent's ``messages`` stream has emitted, one set per handler.
 
@@ -84,6 +86,7 @@ class ParentCall:
             stream=conf.get(CONFIG_KEY_STREAM),
             resuming=bool(conf.get(CONFIG_KEY_RESUMING)),
             answers=answers,
+            by_id=conf.get(CONFIG_KEY_RESUME_MAP) is not None,
             context=getattr(runtime, "context", None),
             user=str(user) if user else None,
             configurable=conf,

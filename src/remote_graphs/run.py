@@ -101,7 +101,8 @@ def _start_or_resume(
     ``reached`` is the remote checkpoint this task's last answered step stopped
     at (or an edit of it made through the parent): the resume runs from there,
     not from the thread's latest checkpoint, which a fork of the parent may have
-    moved to another branch's question.
+    moved to another branch's question. An answer by id to a question an edit
+    replaced is not sent: a local child's edited task asks again, with a new id.
     """
     count = request.parent.answers
     if not waiting:
@@ -110,9 +111,19 @@ def _start_or_resume(
     for _ in range(count):
         answer = interrupt(None)
     resumed = request.resume(answer, step=count)
+    if reached is not None and _edited(reached) and request.parent.by_id:
+        # The edit replaced the question the answer was given to (by its id):
+        # run the edited state, so the remote asks anew under a new id.
+        return replace(resumed, command=None, input=None, checkpoint_id=checkpoint_id_of(reached))
     if reached is not None and (reached.get("interrupts") or reached.get("next")):
         return replace(resumed, checkpoint_id=checkpoint_id_of(reached))
     return resumed
+
+
+def _edited(reached: Mapping[str, Any]) -> bool:
+    """Tell whether the task's place on the remote is an edit of its waiting state."""
+    metadata = reached.get("metadata") or {}
+    return metadata.get("source") == "update" and bool(reached.get("next"))
 
 
 def _reached_query(request: RemoteRequest) -> dict[str, Any] | None:

@@ -454,6 +454,26 @@ def time_travel_and_subgraph_state_async(make: Make) -> Any:
     return asyncio.run(go())
 
 
+def subgraph_update_then_resume_by_id(make: Make) -> Any:
+    """After the child's state is edited, an answer by the old question's id asks again.
+
+    The edit replaces the question a UI showed, so a local child asks anew with
+    the edited values (and a new id) instead of taking an answer to the old one.
+    """
+    graph, cfg = make("reviewer", "review"), thread_config()
+    graph.invoke(ask("hi"), cfg)
+    shown = graph.get_state(cfg, subgraphs=True)
+    graph.update_state(_sub(shown).config, {"draft": "edited"})
+    again = graph.invoke(Command(resume={i.id: "ok" for i in shown.interrupts}), cfg)
+    asked = again.get("__interrupt__", [])
+    done = graph.invoke(Command(resume={i.id: "ok" for i in asked}), cfg) if asked else again
+    return {
+        "asks again": [i.value for i in asked],
+        "with a new id": [i.id for i in asked] != [i.id for i in shown.interrupts],
+        "done": plain(done["messages"]),
+    }
+
+
 SCENARIOS: dict[str, Callable[[Make], Any]] = {
     f.__name__: f
     for f in (
@@ -476,6 +496,7 @@ SCENARIOS: dict[str, Callable[[Make], Any]] = {
         subgraph_history_of_a_later_turn,
         subgraph_state_before_the_child_runs,
         time_travel_and_subgraph_state_async,
+        subgraph_update_then_resume_by_id,
     )
 }
 

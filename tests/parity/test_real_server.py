@@ -107,10 +107,14 @@ def test_a_served_parent_shows_and_edits_the_remote_childs_state(served_parent: 
     assert [i["value"] for i in sub["interrupts"]] == [
         {"question": "publish?", "draft": "draft for hi"}
     ]
-    # Edit the child through the parent, with the config the snapshot gave, then resume.
+    # Edit the child through the parent, with the config the snapshot gave: an answer to
+    # the question shown before the edit asks again, as a local child does, with the edit.
     client.threads.update_state(thread, {"draft": "edited"}, checkpoint=sub["checkpoint"])
     command = {"resume": {i["id"]: "ok" for i in state["interrupts"]}}
-    done = client.runs.wait(thread, "review", command=command)
+    again = client.runs.wait(thread, "review", command=command)
+    [asked] = again["__interrupt__"]
+    assert asked["value"] == {"question": "publish?", "draft": "edited"}
+    done = client.runs.wait(thread, "review", command={"resume": {asked["id"]: "ok"}})
     assert done["messages"][-1]["content"] == "edited (ok)"
 
 
