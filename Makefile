@@ -24,6 +24,11 @@ ARGS ?=
 NAME ?=
 # Extra pytest arguments for test and test-fast, e.g. PYTEST_ARGS="-k approval -x".
 PYTEST_ARGS ?=
+# Test files run side by side in this many processes (most tests wait on servers, not the CPU;
+# a file's tests stay together, so its module fixtures start once);
+# PYTEST_WORKERS=0 runs them all in this one.
+PYTEST_WORKERS ?= 3
+PYTEST := $(RUN) pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,10 +57,10 @@ bench: $(STAMP) ## Run the benchmarks, write docs/benchmarks.md (a few minutes; 
 	$(RUN) python -m bench.run $(ARGS)
 
 test: lint typecheck ## Lint, type check and run the whole test suite (PYTEST_ARGS=...).
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: lint typecheck ## The same without real langgraph dev servers (PYTEST_ARGS=...).
-	$(RUN) pytest -m "not real_server" --no-real-servers $(PYTEST_ARGS)
+	$(PYTEST) -m "not real_server" --no-real-servers $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style with ruff (no changes).
 	$(RUN) ruff check .
