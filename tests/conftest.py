@@ -234,6 +234,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # A run stopped with SIGTERM (CI's timeout, `kill`) still tears its fixtures down,
     # so the servers they started are stopped, as after Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
+    # Started in the background by a shell without job control (`make test &` in a
+    # script), the suite inherits Ctrl-C and Ctrl-\\ ignored, and so would every command
+    # it starts; the tests that press them need them delivered, as at a terminal.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def _interrupt(signum: int, frame: object) -> None:
