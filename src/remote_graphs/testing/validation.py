@@ -151,7 +151,7 @@ _ASSISTANT_FIELDS: Final = (
     "metadata",
     "version",
 )
-_THREAD_FIELDS: Final = (
+THREAD_FIELDS: Final = (  # what a thread search may select or extract
     "thread_id",
     "created_at",
     "updated_at",
@@ -260,7 +260,7 @@ SCHEMAS: Final[dict[str, Schema]] = {
             "offset": _OFFSET,
             "sort_by": _enum("thread_id", "status", "created_at", "updated_at", "state_updated_at"),
             "sort_order": _enum("asc", "desc"),
-            "select": _t("array", items=_enum(*_THREAD_FIELDS)),
+            "select": _t("array", items=_enum(*THREAD_FIELDS)),
             "extract": _t("object", additionalProperties=_t("string"), maxProperties=10),
         }
     ),

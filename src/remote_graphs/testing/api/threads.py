@@ -12,22 +12,9 @@ from werkzeug.datastructures import MultiDict
 from remote_graphs.testing.ops import Deployment
 from remote_graphs.testing.route import ApiError, Router, empty_response, json_response
 from remote_graphs.testing.sse import thread_stream_response
-from remote_graphs.testing.validation import check_extract, parse_uuid
+from remote_graphs.testing.validation import THREAD_FIELDS, check_extract, parse_uuid
 
 __all__ = ["ThreadRoutes"]
-
-_THREAD_FIELDS = (
-    "thread_id",
-    "created_at",
-    "updated_at",
-    "state_updated_at",
-    "metadata",
-    "config",
-    "status",
-    "values",
-    "interrupts",
-)
-
 
 _STREAM_ID = re.compile(r"^\d+(-(\d+|\*))?$")
 
@@ -108,7 +95,7 @@ class ThreadRoutes:
     def search(self, body: dict[str, Any]) -> Response:
         """``POST /threads/search``: filter, sort, select, extract and page the threads."""
         if body.get("extract"):
-            check_extract(body["extract"], _THREAD_FIELDS)
+            check_extract(body["extract"], THREAD_FIELDS)
         page, headers = self._deployment.search_threads(body)
         return json_response(page, headers=headers)
 
